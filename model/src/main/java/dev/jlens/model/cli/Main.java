@@ -25,6 +25,13 @@ public final class Main {
                          (TL's detect_head with its error measure, default mul; or the seeds' stripe means)
               prompt --model M --prompt P --answer A [--answer A2 ...] [--top K] [--no-bos] [--no-space]
                          TL's test_prompt: the answer's rank, logit and probability, and the top K tokens
+              patch --model M --clean P [--clean P2 ...] --corrupted Q [--corrupted Q2 ...] --act A [--by-pos]
+                    [--metric logit-diff|logprob] [--answers " Mary, John" ...] [--naive] [--json] [--out F.npy]
+                         activation patching of clean into corrupted prompts (TL's get_act_patch_*): A is
+                         resid_pre, resid_mid, attn_out, mlp_out, z (head out), q, k, v or pattern; head sweeps
+                         cover all positions at once unless --by-pos; the metric (logit-diff of the answers at the
+                         last position, or logprob of the clean tokens after the first difference) is normalised
+                         to 0 = corrupted, 1 = clean; the fast exact loop unless --naive
               tokenize --model M --text T [--no-bos] [--json]
                          token ids and string tokens of a text
               logits --model M --tokens 50256,464,3290 [--tokens ...] [--no-processing] --out F.npy
@@ -82,6 +89,18 @@ public final class Main {
                 a.require("--answer");
                 yield PromptCommand.run(load(a.require("--model"), false), prompt, a.all("--answer"),
                         (int) a.number("--top", 10), !a.has("--no-bos"), !a.has("--no-space"), System.out);
+            }
+            case "patch" -> {
+                Args a = parse(command, rest, Set.of("--model", "--clean", "--corrupted", "--act", "--metric",
+                        "--answers", "--out"), Set.of("--by-pos", "--naive", "--json"));
+                String model = a.require("--model");
+                a.require("--clean");
+                a.require("--corrupted");
+                PatchCommand.Request request = new PatchCommand.Request(a.require("--act"), a.has("--by-pos"),
+                        a.get("--metric", null), a.all("--answers"), a.has("--naive"), a.has("--json"),
+                        a.has("--out") ? Path.of(a.get("--out", null)) : null);
+                yield PatchCommand.run(load(model, false), a.all("--clean"), a.all("--corrupted"), request,
+                        System.out);
             }
             case "tokenize" -> {
                 Args a = parse(command, rest, Set.of("--model", "--text"), Set.of("--no-bos", "--json"));

@@ -22,9 +22,15 @@ final class SweepProgress implements AutoCloseable {
         this.total = total;
     }
 
-    /** A bar on stderr when {@link System#console()} is present, otherwise silent. */
+    /** A bar on stderr when the JVM runs in a terminal, otherwise silent (no bar in logs, pipes or tests). */
     static SweepProgress auto(String label, int total) {
-        return new SweepProgress(System.console() != null ? System.err : null, label, total);
+        java.io.Console console = System.console();
+        return to(console != null && console.isTerminal() ? System.err : null, label, total);
+    }
+
+    /** A bar drawn on {@code out}, or a silent one when {@code out} is null. */
+    static SweepProgress to(PrintStream out, String label, int total) {
+        return new SweepProgress(out, label, total);
     }
 
     /** One more patch is scored. */

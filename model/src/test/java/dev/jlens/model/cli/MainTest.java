@@ -97,6 +97,68 @@ class MainTest {
         assertTrue(out.contains("\nRanks of the answer tokens: [(' P', "), out);
     }
 
+    private static final String[] INDUCTION_CLEAN = {"--clean", " one two three four five six one two three four five six"};
+    private static final String[] INDUCTION_CORRUPTED = {"--corrupted",
+        " one two three four five six red blue green pink gray black"};
+
+    private static String[] args(String[]... parts) {
+        return java.util.Arrays.stream(parts).flatMap(java.util.Arrays::stream).toArray(String[]::new);
+    }
+
+    @Test // catches a patch command that mislabels heads, writes a wrong .npy, or whose fast and naive loops differ
+    void patchHeadOutOnInduction2lRanksTheInductionHeadFirst(@TempDir Path dir) throws Exception {
+        Path fast = dir.resolve("fast.npy");
+        Path naive = dir.resolve("naive.npy");
+        String[] common = {"patch", "--model", "induction-2l", "--act", "z"};
+        String table = run(args(common, INDUCTION_CLEAN, INDUCTION_CORRUPTED, new String[] {"--out", fast.toString()}));
+        assertTrue(table.startsWith("0\n"), table);
+        assertTrue(table.contains("sweep: get_act_patch_attn_head_out_all_pos (z), fast loop"), table);
+        assertTrue(table.contains("metric: logprob"), table);
+        assertTrue(table.contains("result: [layer, head] [2, 8], 16 patches"), table);
+        assertTrue(table.matches("(?s).*top 10 by value:\n +[0-9.]+ +layer 1, head 5\n.*"), table);
+        run(args(common, INDUCTION_CLEAN, INDUCTION_CORRUPTED, new String[] {"--out", naive.toString(), "--naive"}));
+        Tensor fastResult = Npy.read(fast);
+        assertEquals(java.util.List.of(2, 8), java.util.Arrays.stream(fastResult.shape()).boxed().toList());
+        assertTrue(fastResult.maxAbsDiff(Npy.read(naive)) <= 1e-5, "fast vs naive " + fastResult.maxAbsDiff(Npy.read(naive)));
+        assertTrue(fastResult.get(1, 5) > 0.5, "the induction head restores most of the clean run: " + fastResult);
+    }
+
+    @Test // resid_pre at layer 0 of the one differing token turns the corrupted run into the clean one: exactly 1
+    void patchLogitDiffIsOneWhereTheCleanTokenIsPatchedInAndZeroElsewhere() {
+        String json = run("patch", "--model", "tiny-random", "--act", "resid_pre", "--json",
+                "--clean", "When Mary and John went to the store, John gave a drink to",
+                "--corrupted", "When Mary and John went to the store, Mary gave a drink to",
+                "--answers", " Mary, John");
+        assertTrue(json.startsWith("0\n{\"model\":\"tiny-random\",\"sweep\":\"get_act_patch_resid_pre\""), json);
+        assertTrue(json.contains("\"axes\":[\"layer\",\"pos\"],\"metric\":\"logit-diff\""), json);
+        String layer0 = json.substring(json.indexOf("\"values\":[[") + 11, json.indexOf("]", json.indexOf("\"values\"")));
+        String[] values = layer0.split(",");
+        assertEquals(15, values.length, layer0); // BOS + 14 tokens
+        for (int p = 0; p < values.length; p++) {
+            double expected = p == 10 ? 1 : 0; // token 10 is the second " John" / " Mary"
+            assertEquals(expected, Double.parseDouble(values[p]), 1e-4, "pos " + p + " of layer 0: " + layer0);
+        }
+    }
+
+    @Test
+    void patchRejectsMismatchedPromptsAndAnswers() {
+        fails("the clean prompts have 13 tokens and the corrupted prompts 12", args(
+                new String[] {"patch", "--model", "induction-2l", "--act", "z"}, INDUCTION_CLEAN,
+                new String[] {"--corrupted", " one two three four five six red blue green pink gray"}));
+        fails("2 --clean prompts but 1 --corrupted prompts", args(new String[] {"patch", "--model", "induction-2l",
+            "--act", "z"}, INDUCTION_CLEAN, INDUCTION_CLEAN, INDUCTION_CORRUPTED));
+        fails("no patch sweep for activation 'resid'", args(new String[] {"patch", "--model", "induction-2l",
+            "--act", "resid"}, INDUCTION_CLEAN, INDUCTION_CORRUPTED));
+        fails("--metric logit-diff needs --answers", args(new String[] {"patch", "--model", "induction-2l",
+            "--act", "z", "--metric", "logit-diff"}, INDUCTION_CLEAN, INDUCTION_CORRUPTED));
+        fails("must be two comma-separated answers", args(new String[] {"patch", "--model", "induction-2l",
+            "--act", "z", "--answers", " one"}, INDUCTION_CLEAN, INDUCTION_CORRUPTED));
+        fails("the clean and corrupted prompts are the same tokens", args(new String[] {"patch", "--model",
+            "induction-2l", "--act", "z"}, INDUCTION_CLEAN, new String[] {"--corrupted", INDUCTION_CLEAN[1]}));
+        fails("--answers ' zxqvw, John'", "patch", "--model", "tiny-random", "--act", "z", "--clean", "A B",
+                "--corrupted", "A C", "--answers", " zxqvw, John");
+    }
+
     @Test
     void badFlagsAndInputsAreNamed(@TempDir Path dir) {
         fails("unknown command 'frobnicate'", "frobnicate");

@@ -1,0 +1,282 @@
+// ./jlens patch: one activation-patching sweep of clean prompts into corrupted ones, as a table, JSON and .npy.
+package dev.jlens.model.cli;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.jlens.model.HookedGpt2;
+import dev.jlens.model.analysis.LogitMetrics;
+import dev.jlens.model.patching.PatchMetric;
+import dev.jlens.model.patching.PatchType;
+import dev.jlens.model.patching.Patching;
+import dev.jlens.tensor.Shape;
+import dev.jlens.tensor.Tensor;
+import dev.jlens.tensor.io.Npy;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Tokenizes the clean and corrupted prompts (BOS first; row b of each is prompt b), scores them with the metric,
+ * runs the sweep {@link PatchType#of(String, boolean) of --act} with the fast loop (or TL's naive loop with
+ * --naive), writes the result with TL's axes to --out as .npy, and prints the baselines, the sweep's speed and its
+ * top entries (or everything as JSON). Metrics, both normalised to 0 at the corrupted run and 1 at the clean run:
+ * <ul>
+ *   <li>logit-diff: the IOI seed's mean logit difference of (correct, incorrect) answers at the last position;
+ *   <li>logprob: mean log-probability of the clean prompt's own next tokens from the first position where the
+ *       prompts differ (the induction setup: clean A A, corrupted A B).
+ * </ul>
+ */
+final class PatchCommand {
+    private static final int TOP = 10;
+
+    /** What to sweep and how: the flags of the command besides the model and the prompts. */
+    record Request(String act, boolean byPos, String metric, List<String> answers, boolean naive, boolean json,
+            Path out) {}
+
+    private PatchCommand() {}
+
+    static int run(HookedGpt2 model, List<String> cleanPrompts, List<String> corruptedPrompts, Request request,
+            PrintStream out) {
+        int[][] clean = tokens(model, "--clean", cleanPrompts);
+        int[][] corrupted = tokens(model, "--corrupted", corruptedPrompts);
+        checkPairs(model, clean, corrupted);
+        PatchType type = PatchType.of(request.act(), request.byPos());
+        Scored metric = metric(model, clean, corrupted, request);
+        long start = System.nanoTime();
+        Tensor result = Patching.actPatch(model, clean, corrupted, metric.normalised(), type, !request.naive());
+        double seconds = (System.nanoTime() - start) / 1e9;
+        if (request.out() != null) {
+            write(request.out(), result);
+        }
+        String[] axes = type.setter().axes();
+        if (request.json()) {
+            out.println(json(model, type, axes, metric, result, request.naive(), seconds));
+        } else {
+            table(model, clean[0], type, axes, metric, result, request, seconds, out);
+        }
+        return 0;
+    }
+
+    /** A normalised metric with the raw scores of the two unpatched runs. */
+    private record Scored(String name, PatchMetric normalised, double clean, double corrupted) {}
+
+    private static Scored metric(HookedGpt2 model, int[][] clean, int[][] corrupted, Request request) {
+        String name = request.metric() != null ? request.metric()
+                : request.answers().isEmpty() ? "logprob" : "logit-diff";
+        return switch (name) {
+            case "logit-diff" -> logitDiff(model, clean, corrupted, answers(model, request.answers(), clean.length));
+            case "logprob" -> {
+                if (!request.answers().isEmpty()) {
+                    throw new IllegalArgumentException("patch: --answers goes with --metric logit-diff, not logprob");
+                }
+                yield cleanLogProb(model, clean, corrupted);
+            }
+            default -> throw new IllegalArgumentException("patch: --metric must be logit-diff or logprob, got '"
+                    + name + "'");
+        };
+    }
+
+    private static Scored logitDiff(HookedGpt2 model, int[][] clean, int[][] corrupted, int[][] answers) {
+        int[] last = {clean[0].length - 1};
+        double cleanDiff = LogitMetrics.logitDiff(model.forward(clean).indexSelect(1, last), answers);
+        double corruptedDiff = LogitMetrics.logitDiff(model.forward(corrupted).indexSelect(1, last), answers);
+        var normalise = LogitMetrics.normalizedLogitDiff(answers, cleanDiff, corruptedDiff);
+        return new Scored("logit-diff", PatchMetric.reading(last, l -> (float) normalise.applyAsDouble(l)),
+                cleanDiff, corruptedDiff);
+    }
+
+    private static Scored cleanLogProb(HookedGpt2 model, int[][] clean, int[][] corrupted) {
+        int pos = clean[0].length;
+        int first = pos;
+        for (int b = 0; b < clean.length; b++) {
+            for (int p = 0; p < pos; p++) {
+                if (clean[b][p] != corrupted[b][p]) {
+                    first = Math.min(first, p);
+                    break;
+                }
+            }
+        }
+        if (first == pos) {
+            throw new IllegalArgumentException("patch: the clean and corrupted prompts are the same tokens; "
+                    + "nothing to patch");
+        }
+        if (first == pos - 1) {
+            throw new IllegalArgumentException("patch: the prompts differ only in their last token, which no "
+                    + "position predicts; use --metric logit-diff --answers");
+        }
+        int[] reads = new int[pos - 1 - first]; // position p predicts token p + 1
+        for (int i = 0; i < reads.length; i++) {
+            reads[i] = first + i;
+        }
+        PatchMetric raw = logits -> (float) meanLogProb(logits, reads, clean); // logits [batch, reads, d_vocab]
+        double cleanScore = raw.apply(model.forward(clean).indexSelect(1, reads));
+        double corruptedScore = raw.apply(model.forward(corrupted).indexSelect(1, reads));
+        var normalise = LogitMetrics.normalized(cleanScore, corruptedScore);
+        return new Scored("logprob", PatchMetric.reading(reads, l -> (float) normalise.applyAsDouble(raw.apply(l))),
+                cleanScore, corruptedScore);
+    }
+
+    // mean over b, i of log_softmax(logits[b, i])[clean[b][reads[i] + 1]]
+    private static double meanLogProb(Tensor logits, int[] reads, int[][] clean) {
+        Tensor logProbs = logits.logSoftmax(-1);
+        double sum = 0;
+        for (int b = 0; b < clean.length; b++) {
+            for (int i = 0; i < reads.length; i++) {
+                sum += logProbs.get(b, i, clean[b][reads[i] + 1]);
+            }
+        }
+        return sum / (clean.length * reads.length);
+    }
+
+    /** "--answers ' Mary, John'" once for every prompt, or once per prompt: [batch][correct, incorrect] ids. */
+    private static int[][] answers(HookedGpt2 model, List<String> flags, int batch) {
+        if (flags.isEmpty()) {
+            throw new IllegalArgumentException("patch: --metric logit-diff needs --answers CORRECT,INCORRECT "
+                    + "(e.g. --answers \" Mary, John\")");
+        }
+        if (flags.size() != 1 && flags.size() != batch) {
+            throw new IllegalArgumentException("patch: give --answers once for all prompts or once per prompt ("
+                    + batch + "), got " + flags.size());
+        }
+        int[][] ids = new int[batch][];
+        for (int b = 0; b < batch; b++) {
+            String flag = flags.get(flags.size() == 1 ? 0 : b);
+            String[] pair = flag.split(",", -1);
+            if (pair.length != 2) {
+                throw new IllegalArgumentException("patch: --answers '" + flag + "' must be two comma-separated "
+                        + "answers, the correct one first");
+            }
+            ids[b] = new int[2];
+            for (int i = 0; i < 2; i++) {
+                try {
+                    ids[b][i] = model.toSingleToken(pair[i]);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("patch: --answers '" + flag + "': " + e.getMessage(), e);
+                }
+            }
+        }
+        return ids;
+    }
+
+    private static int[][] tokens(HookedGpt2 model, String flag, List<String> prompts) {
+        int[][] rows = new int[prompts.size()][];
+        for (int b = 0; b < rows.length; b++) {
+            rows[b] = model.toTokens(prompts.get(b))[0];
+            if (rows[b].length != rows[0].length) {
+                throw new IllegalArgumentException("patch: " + flag + " prompts must all have the same number of "
+                        + "tokens (they run as one batch); prompt 0 has " + rows[0].length + ", prompt " + b
+                        + " has " + rows[b].length + ": " + strTokens(model, rows[b]));
+            }
+        }
+        return rows;
+    }
+
+    private static void checkPairs(HookedGpt2 model, int[][] clean, int[][] corrupted) {
+        if (clean.length != corrupted.length) {
+            throw new IllegalArgumentException("patch: " + clean.length + " --clean prompts but " + corrupted.length
+                    + " --corrupted prompts; give one corrupted prompt per clean prompt");
+        }
+        if (clean[0].length != corrupted[0].length) {
+            throw new IllegalArgumentException("patch: the clean prompts have " + clean[0].length
+                    + " tokens and the corrupted prompts " + corrupted[0].length + "; patching swaps activations "
+                    + "position by position, so they must match: " + strTokens(model, clean[0]) + " vs "
+                    + strTokens(model, corrupted[0]));
+        }
+    }
+
+    private static List<String> strTokens(HookedGpt2 model, int[] row) {
+        return Arrays.stream(row).mapToObj(id -> model.tokenizer().tokenString(id)).toList();
+    }
+
+    private static void write(Path file, Tensor result) {
+        try {
+            Npy.write(file, result);
+        } catch (IOException e) {
+            throw new UncheckedIOException("patch: cannot write " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void table(HookedGpt2 model, int[] cleanRow, PatchType type, String[] axes, Scored metric,
+            Tensor result, Request request, double seconds, PrintStream out) {
+        out.println("model: " + model);
+        out.printf("sweep: %s (%s), %s loop%n", type.tlFunction(), type.activation(),
+                request.naive() ? "naive" : "fast");
+        out.printf(Locale.ROOT, "metric: %s, clean %.4f, corrupted %.4f; values are normalised: 0 = corrupted, "
+                + "1 = clean%n", metric.name(), metric.clean(), metric.corrupted());
+        out.printf(Locale.ROOT, "result: [%s] %s, %d patches in %.2f s (%.1f patches/s)%n", String.join(", ", axes),
+                Shape.str(result.shape()), result.numel(), seconds, result.numel() / seconds);
+        if (request.out() != null) {
+            out.println("written: " + request.out());
+        }
+        out.println("top " + Math.min(TOP, result.numel()) + " by value:");
+        float[] values = result.contiguous().toArray();
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < values.length; i++) {
+            order.add(i);
+        }
+        order.sort(Comparator.comparingDouble((Integer i) -> values[i]).reversed());
+        for (int i : order.subList(0, Math.min(TOP, values.length))) {
+            out.printf(Locale.ROOT, "  %8.4f  %s%n", values[i], label(model, cleanRow, axes, result.shape(), i));
+        }
+    }
+
+    // flat index -> "layer 1, pos 7 ' Mary', head 5"
+    private static String label(HookedGpt2 model, int[] cleanRow, String[] axes, int[] shape, int flat) {
+        String[] parts = new String[axes.length];
+        for (int d = axes.length - 1; d >= 0; d--) {
+            int i = flat % shape[d];
+            flat /= shape[d];
+            String axis = axes[d].replace("head_index", "head");
+            parts[d] = axis + " " + i + (axis.endsWith("pos") ? " '" + model.tokenizer().tokenString(cleanRow[i])
+                    .replace("\n", "\\n") + "'" : "");
+        }
+        return String.join(", ", parts);
+    }
+
+    private static String json(HookedGpt2 model, PatchType type, String[] axes, Scored metric, Tensor result,
+            boolean naive, double seconds) {
+        StringWriter w = new StringWriter();
+        try (JsonGenerator g = new JsonFactory().createGenerator(w)) {
+            g.writeStartObject();
+            g.writeStringField("model", model.cfg().modelName());
+            g.writeStringField("sweep", type.tlFunction());
+            g.writeStringField("activation", type.activation());
+            g.writeArrayFieldStart("axes");
+            for (String axis : axes) {
+                g.writeString(axis);
+            }
+            g.writeEndArray();
+            g.writeStringField("metric", metric.name());
+            g.writeNumberField("clean", metric.clean());
+            g.writeNumberField("corrupted", metric.corrupted());
+            g.writeBooleanField("naive", naive);
+            g.writeNumberField("seconds", seconds);
+            g.writeFieldName("values"); // nested arrays with the shape of the axes
+            nested(g, result, 0, new int[result.rank()]);
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new IllegalStateException("writing JSON to a string failed", e);
+        }
+        return w.toString();
+    }
+
+    private static void nested(JsonGenerator g, Tensor t, int dim, int[] index) throws IOException {
+        if (dim == t.rank()) {
+            g.writeNumber(t.get(index));
+            return;
+        }
+        g.writeStartArray();
+        for (int i = 0; i < t.size(dim); i++) {
+            index[dim] = i;
+            nested(g, t, dim + 1, index);
+        }
+        g.writeEndArray();
+    }
+}
