@@ -154,6 +154,17 @@ public final class HookedGpt2 implements HookedModule {
         return blocks.get(layer).forward(residSuffix, shortformerPos, null, suffix);
     }
 
+    /**
+     * Block {@code layer} resumed from its hook_z: residPre [batch, n, d_model] and z [batch, n, head_index, d_head]
+     * at the same n positions give resid_post there (hook_z and the hooks after it fire; see
+     * {@link TransformerBlock#forwardFromZ}). Exact patching of z resumes runs with this: q, k, v and the pattern
+     * of the patched block do not depend on its z.
+     */
+    public Tensor blockForwardFromZ(int layer, Tensor residPre, Tensor z) {
+        Inputs.checkFromZ(cfg, layer, residPre, z);
+        return blocks.get(layer).forwardFromZ(residPre, z);
+    }
+
     /** The last steps of forward: ln_final (its hooks fire) then W_U; resid [..., d_model] -> [..., d_vocab]. */
     public Tensor unembedResidual(Tensor resid) {
         return unembed.forward(lnFinal == null ? resid : lnFinal.forward(resid));

@@ -56,13 +56,7 @@ final class Inputs {
 
     /** Validates a resumed block: layer in range, resid [b, s, d_model], past k and v [b, p0, h, e], outputs. */
     static void checkSuffix(Gpt2Config cfg, int layer, Tensor resid, BlockSuffix suffix) {
-        if (layer < 0 || layer >= cfg.nLayers()) {
-            throw new IllegalArgumentException("layer " + layer + " is out of range for " + cfg.nLayers() + " layers");
-        }
-        if (resid.rank() != 3 || resid.size(2) != cfg.dModel()) {
-            throw new IllegalArgumentException("block input must be [batch, pos, " + cfg.dModel() + "], got "
-                    + Shape.str(resid.shape()));
-        }
+        checkBlockInput(cfg, layer, resid);
         if (suffix.outputs() < 1 || suffix.outputs() > resid.size(1)) {
             throw new IllegalArgumentException("a block over " + resid.size(1) + " positions cannot output "
                     + suffix.outputs());
@@ -78,6 +72,26 @@ final class Inputs {
             throw new IllegalArgumentException("past keys " + Shape.str(k.shape()) + " and values "
                     + Shape.str(v.shape()) + " must both be [batch, p0, n_heads, d_head] = " + Shape.str(want)
                     + " with p0 + " + resid.size(1) + " <= n_ctx " + cfg.nCtx());
+        }
+    }
+
+    /** Checks blockForwardFromZ's inputs: resid [batch, n, d_model] and z [batch, n, n_heads, d_head]. */
+    static void checkFromZ(Gpt2Config cfg, int layer, Tensor resid, Tensor z) {
+        checkBlockInput(cfg, layer, resid);
+        int[] want = {resid.size(0), resid.size(1), cfg.nHeads(), cfg.dHead()};
+        if (!Arrays.equals(z.shape(), want)) {
+            throw new IllegalArgumentException("z must be [batch, pos, n_heads, d_head] = " + Shape.str(want)
+                    + " to match resid_pre " + Shape.str(resid.shape()) + ", got " + Shape.str(z.shape()));
+        }
+    }
+
+    private static void checkBlockInput(Gpt2Config cfg, int layer, Tensor resid) {
+        if (layer < 0 || layer >= cfg.nLayers()) {
+            throw new IllegalArgumentException("layer " + layer + " is out of range for " + cfg.nLayers() + " layers");
+        }
+        if (resid.rank() != 3 || resid.size(2) != cfg.dModel()) {
+            throw new IllegalArgumentException("block input must be [batch, pos, " + cfg.dModel() + "], got "
+                    + Shape.str(resid.shape()));
         }
     }
 

@@ -148,6 +148,23 @@ class HookedGpt2Test {
         assertTrue(resumed.maxAbsDiff(model.forward(tokens)) <= 1e-6);
     }
 
+    @Test // catches a resumed block that skips b_O, the MLP or the residual, or reads z in the wrong layout
+    void aBlockResumedFromItsCachedZGivesItsResidPost() {
+        HookedGpt2 withResult = Gpt2Assembly.fromStateDict(cfg.withHooks(true, false, false, true), weights);
+        for (HookedGpt2 m : List.of(model, withResult)) { // hook_result and hook_mlp_in take other code paths
+            ActivationCache cache = m.runWithCache(tokens).cache();
+            for (int layer = 0; layer < cfg.nLayers(); layer++) {
+                Tensor resumed = m.blockForwardFromZ(layer, cache.get("resid_pre", layer).narrow(1, 3, 6),
+                        cache.get("z", layer).narrow(1, 3, 6));
+                Tensor want = cache.get("resid_post", layer).narrow(1, 3, 6);
+                assertTrue(resumed.maxAbsDiff(want) <= 1e-6, m + " layer " + layer + ": " + resumed.maxAbsDiff(want));
+            }
+        }
+        fails(() -> model.blockForwardFromZ(0, Tensor.zeros(2, 4, 32), Tensor.zeros(2, 3, 4, 8)), "z must be",
+                "[2, 4, 4, 8]", "[2, 3, 4, 8]");
+        fails(() -> model.blockForwardFromZ(2, Tensor.zeros(2, 4, 32), Tensor.zeros(2, 4, 4, 8)), "layer 2");
+    }
+
     @Test
     void lossIsTheMeanNextTokenNegativeLogLikelihood() {
         ModelOutput out = model.forward(tokens, RunOptions.defaults().returning(ReturnType.BOTH));

@@ -91,7 +91,15 @@ public final class Attention implements HookedModule {
             k = suffix.pastK() == null ? k : Tensor.cat(1, suffix.pastK(), k); // [batch, pos, head_index, d_head]
             v = suffix.pastV() == null ? v : Tensor.cat(1, suffix.pastV(), v);
         }
-        Tensor z = hookZ.forward(mix(q, k, v, keyMask));
+        return output(mix(q, k, v, keyMask));
+    }
+
+    /**
+     * The attention output from z [batch, pos, head_index, d_head] (hook_z fires on it, then hook_result when
+     * use_attn_result): sum_h z[:, :, h] W_O[h] + b_O, [batch, pos, d_model]. The second half of {@link #forward}.
+     */
+    public Tensor output(Tensor zIn) {
+        Tensor z = hookZ.forward(zIn);
         int batch = z.size(0);
         int pos = z.size(1);
         if (useAttnResult) {

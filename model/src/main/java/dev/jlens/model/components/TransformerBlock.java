@@ -66,9 +66,24 @@ public final class TransformerBlock implements HookedModule {
             q = q.add(pos);
             k = k.add(pos);
         }
-        Tensor attnOut = hookAttnOut.forward(attn.forward(q, k, v, keyMask, suffix));
+        Tensor attnOut = attn.forward(q, k, v, keyMask, suffix);
         int outputs = attnOut.size(1);
-        resid = outputs == resid.size(1) ? resid : resid.narrow(1, resid.size(1) - outputs, outputs);
+        return finish(outputs == resid.size(1) ? resid : resid.narrow(1, resid.size(1) - outputs, outputs), attnOut);
+    }
+
+    /**
+     * The block from hook_z on, given residPre [batch, n, d_model] (hook_resid_pre does not fire) and z [batch, n,
+     * head_index, d_head] of the same positions: hook_z, attention output, resid_mid, MLP, resid_post. Equal to
+     * {@link #forward} at those positions when z is what attention would make there, so a run resumed from a cached
+     * z skips ln1, the QKV projection and attention.
+     */
+    public Tensor forwardFromZ(Tensor residPre, Tensor z) {
+        return finish(residPre, attn.output(z));
+    }
+
+    /** resid [b, n, d_model] + attention output -> resid_mid -> MLP -> resid_post, firing the hooks in between. */
+    private Tensor finish(Tensor resid, Tensor attnOutIn) {
+        Tensor attnOut = hookAttnOut.forward(attnOutIn);
         if (mlp == null) {
             return hookResidPost.forward(resid.add(attnOut));
         }
