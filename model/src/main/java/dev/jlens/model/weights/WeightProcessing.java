@@ -125,14 +125,15 @@ public final class WeightProcessing {
                     w[base + i * n + j] *= ln[0][i];
                 }
             }
-            for (int j = 0; j < n; j++) {
-                double mean = 0;
-                for (int i = 0; i < d; i++) {
-                    mean += w[base + i * n + j];
+            double[] mean = new double[n]; // over D, accumulated row by row (W_U is [768, 50257]: columns stride far)
+            for (int i = 0; i < d; i++) {
+                for (int j = 0; j < n; j++) {
+                    mean[j] += w[base + i * n + j];
                 }
-                mean /= d;
-                for (int i = 0; i < d; i++) {
-                    w[base + i * n + j] -= mean;
+            }
+            for (int i = 0; i < d; i++) {
+                for (int j = 0; j < n; j++) {
+                    w[base + i * n + j] -= mean[j] / d;
                 }
             }
         }
