@@ -128,6 +128,10 @@ final class CudaContext {
      * a {@link CudaException} naming the kernel, grid, block, shared memory and {@code shapes}.
      */
     void launch(Kernel kernel, LaunchConfig config, KernelArgs args, String shapes) {
+        if (!args.signature().equals(kernel.params())) {
+            throw new IllegalStateException("launcher bug: " + kernel.entry() + " takes (" + kernel.params()
+                    + ") but was given (" + args.signature() + ")");
+        }
         makeCurrent();
         int code = driver.launch(functions.get(kernel), config, stream, args.params());
         Reference.reachabilityFence(args); // frees of its tensors now queue after the kernel

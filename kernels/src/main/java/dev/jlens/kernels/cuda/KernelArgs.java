@@ -22,6 +22,7 @@ final class KernelArgs {
     private final Arena arena;
     private final List<MemorySegment> values = new ArrayList<>();
     private final List<Tensor> tensors = new ArrayList<>(); // kept reachable until the launch is queued
+    private final List<String> types = new ArrayList<>(); // PTX parameter types, as Kernel.params() spells them
 
     KernelArgs(Arena arena) {
         this.arena = arena;
@@ -38,26 +39,33 @@ final class KernelArgs {
     /** A tensor's address followed by its {@code Layout} struct (the strided kernels' argument pair). */
     KernelArgs strided(Tensor t) {
         tensor(t);
-        values.add(Layout.of(t, arena));
-        return this;
+        return add("b8[" + Layout.STRUCT.byteSize() + "]", Layout.of(t, arena));
     }
 
     /** An {@code int}. */
     KernelArgs i32(int v) {
-        values.add(arena.allocateFrom(JAVA_INT, v));
-        return this;
+        return add("u32", arena.allocateFrom(JAVA_INT, v));
     }
 
     /** A {@code long long} or a raw device pointer. */
     KernelArgs i64(long v) {
-        values.add(arena.allocateFrom(JAVA_LONG, v));
-        return this;
+        return add("u64", arena.allocateFrom(JAVA_LONG, v));
     }
 
     /** A {@code float}. */
     KernelArgs f32(float v) {
-        values.add(arena.allocateFrom(JAVA_FLOAT, v));
+        return add("f32", arena.allocateFrom(JAVA_FLOAT, v));
+    }
+
+    private KernelArgs add(String type, MemorySegment value) {
+        types.add(type);
+        values.add(value);
         return this;
+    }
+
+    /** The parameter types so far, spelled as {@link Kernel#params()}. */
+    String signature() {
+        return String.join(" ", types);
     }
 
     /** The {@code void*[]} for cuLaunchKernel. */

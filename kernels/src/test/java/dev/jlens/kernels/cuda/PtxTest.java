@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -33,10 +34,11 @@ class PtxTest {
     }
 
     @Test
-    void everyKernelALauncherNamesIsAnEntryOfItsModule() {
+    void everyKernelALauncherNamesIsAnEntryOfItsModuleWithTheSameParameters() {
         for (Kernel k : Kernel.values()) {
-            Set<String> entries = Ptx.entries(Ptx.load(k.file()));
-            assertTrue(entries.contains(k.entry()), k + ": cuda/" + k.file() + ".ptx defines " + entries);
+            Map<String, String> params = Ptx.params(Ptx.load(k.file()));
+            assertTrue(params.containsKey(k.entry()), k + ": cuda/" + k.file() + ".ptx defines " + params.keySet());
+            assertEquals(k.params(), params.get(k.entry()), k + ": parameter types in the PTX vs Kernel.params()");
         }
         assertNull(Ptx.missing());
     }
@@ -62,16 +64,23 @@ class PtxTest {
     }
 
     @Test
-    void entriesAreParsedFromPtxText() {
+    void entriesAndParameterTypesAreParsedFromPtxText() {
         String ptx = """
                 .version 9.0
                 .target sm_80
                 .visible .entry softmax_rows(
-                \t.param .u64 softmax_rows_param_0
+                	.param .u64 softmax_rows_param_0,
+                	.param .u32 softmax_rows_param_1
                 )
                 .func (.param .b32 func_retval0) helper(
+                	.param .b32 helper_param_0
+                )
                 .visible .entry copy_strided  (
+                	.param .align 4 .b8 copy_strided_param_0[68],
+                	.param .f32 copy_strided_param_1
+                )
                 """;
+        assertEquals(Map.of("softmax_rows", "u64 u32", "copy_strided", "b8[68] f32"), Ptx.params(ptx));
         assertEquals(List.of("softmax_rows", "copy_strided"), List.copyOf(Ptx.entries(ptx)));
     }
 }
