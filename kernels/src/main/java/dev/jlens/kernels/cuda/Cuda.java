@@ -22,8 +22,8 @@ public final class Cuda {
                 if (reason == null) {
                     context = new CudaContext(driver, Integer.getInteger("jlens.cuda.device", 0));
                 }
-            } catch (UnsatisfiedLinkError e) {
-                reason = "no CUDA driver: " + e.getMessage();
+            } catch (UnsatisfiedLinkError e) { // the driver or cuBLAS: the message names the library and the tries
+                reason = e.getMessage();
             } catch (CudaException | IllegalStateException e) {
                 reason = e.getMessage();
             } catch (LinkageError | RuntimeException e) {

@@ -41,6 +41,7 @@ final class CudaContext {
         this.name = driver.deviceName(dev);
         this.context = driver.primaryContext(dev);
         makeCurrent();
+        driver.keepPoolMemory(dev);
         this.stream = driver.createStream();
         Map<String, MemorySegment> modules = new HashMap<>();
         for (Kernel k : Kernel.values()) {

@@ -26,11 +26,6 @@ public final class CudaException extends RuntimeException {
         return code;
     }
 
-    /** "call failed: NAME (code): description". */
-    static String callFailed(String call, int code, String name, String description) {
-        return call + " failed: " + name + " (" + code + ")" + (description == null ? "" : ": " + description);
-    }
-
     /** A failed kernel launch or kernel execution, naming the kernel, grid, block, shared memory and shapes. */
     static String launchFailed(String kernel, LaunchConfig config, String shapes, String error) {
         return "CUDA kernel " + kernel + " failed: " + error + "; " + config + "; " + shapes;

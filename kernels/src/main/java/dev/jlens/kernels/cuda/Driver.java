@@ -31,6 +31,8 @@ final class Driver {
     private final MethodHandle cuCtxSetCurrent;
     private final MethodHandle cuStreamCreate;
     private final MethodHandle cuStreamSynchronize;
+    private final MethodHandle cuDeviceGetDefaultMemPool;
+    private final MethodHandle cuMemPoolSetAttribute;
     private final MethodHandle cuMemAllocAsync;
     private final MethodHandle cuMemFreeAsync;
     private final MethodHandle cuMemGetInfo;
@@ -52,6 +54,9 @@ final class Driver {
         cuCtxSetCurrent = lib.function("cuCtxSetCurrent", I_P);
         cuStreamCreate = lib.function("cuStreamCreate", I_PI);
         cuStreamSynchronize = lib.function("cuStreamSynchronize", I_P);
+        cuDeviceGetDefaultMemPool = lib.function("cuDeviceGetDefaultMemPool", I_PI);
+        cuMemPoolSetAttribute = lib.function("cuMemPoolSetAttribute", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT,
+                ADDRESS));
         cuMemAllocAsync = lib.function("cuMemAllocAsync", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS));
         cuMemFreeAsync = lib.function("cuMemFreeAsync", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS));
         cuMemGetInfo = lib.function("cuMemGetInfo_v2", I_PP);
@@ -72,7 +77,7 @@ final class Driver {
 
     /** Opens libcuda.so.1; throws {@link UnsatisfiedLinkError} when there is no CUDA driver. */
     static Driver load() {
-        return new Driver(NativeLibrary.open("the CUDA driver library",
+        return new Driver(NativeLibrary.open("no CUDA driver: the driver library",
                 List.of(System.getProperty("jlens.cuda.driver", "libcuda.so.1"))));
     }
 
@@ -125,6 +130,19 @@ final class Driver {
     /** Waits for the stream; returns the CUresult (an error of an earlier kernel shows here). */
     int trySynchronize(MemorySegment stream) {
         return call(cuStreamSynchronize, stream);
+    }
+
+    /**
+     * Lets the device's default memory pool (the one cuMemAllocAsync draws from) keep freed memory instead of
+     * returning it to the driver at every synchronization (CU_MEMPOOL_ATTR_RELEASE_THRESHOLD = 4, set to all).
+     */
+    void keepPoolMemory(int device) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment pool = a.allocate(ADDRESS);
+            check("cuDeviceGetDefaultMemPool", call(cuDeviceGetDefaultMemPool, pool, device));
+            check("cuMemPoolSetAttribute(RELEASE_THRESHOLD)", call(cuMemPoolSetAttribute, pool.get(ADDRESS, 0), 4,
+                    a.allocateFrom(JAVA_LONG, Long.MAX_VALUE)));
+        }
     }
 
     /** Stream-ordered allocation; returns the CUresult so the caller can retry on out-of-memory. */
@@ -187,8 +205,7 @@ final class Driver {
             MemorySegment name = a.allocate(ADDRESS);
             MemorySegment text = a.allocate(ADDRESS);
             boolean known = call(cuGetErrorName, code, name) == 0 && call(cuGetErrorString, code, text) == 0;
-            return known ? CudaException.callFailed("", code, string(name), string(text)).substring(" failed: ".length())
-                    : "CUresult " + code;
+            return known ? string(name) + " (" + code + "): " + string(text) : "CUresult " + code;
         }
     }
 

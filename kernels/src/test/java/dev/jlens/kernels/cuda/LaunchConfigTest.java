@@ -40,10 +40,4 @@ class LaunchConfigTest {
                         + " of 85899345920 bytes (81920.0 MiB) are free on the device",
                 CudaException.outOfMemory(3L << 30, 1L << 20, 80L << 30));
     }
-
-    @Test
-    void callFailuresNameTheCallAndTheError() {
-        assertEquals("cuInit failed: CUDA_ERROR_NO_DEVICE (100): no CUDA-capable device is detected",
-                CudaException.callFailed("cuInit", 100, "CUDA_ERROR_NO_DEVICE", "no CUDA-capable device is detected"));
-    }
 }
