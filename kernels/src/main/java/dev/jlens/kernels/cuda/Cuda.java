@@ -20,7 +20,7 @@ public final class Cuda {
                 Driver driver = Driver.load();
                 reason = Ptx.missing();
                 if (reason == null) {
-                    context = new CudaContext(driver, Integer.getInteger("jlens.cuda.device", 0));
+                    context = new DriverContext(driver, Integer.getInteger("jlens.cuda.device", 0));
                 }
             } catch (UnsatisfiedLinkError e) { // the driver or cuBLAS: the message names the library and the tries
                 reason = e.getMessage();

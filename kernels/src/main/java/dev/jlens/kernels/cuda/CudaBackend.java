@@ -28,6 +28,22 @@ public final class CudaBackend implements Backend {
     private static final Backend HOST = new CpuBackend().unavailableReason() == null ? new CpuBackend()
             : new ScalarBackend();
 
+    private final CudaContext fixed; // null: the process-wide device of Cuda.context()
+
+    /** The backend on the process-wide CUDA device (what ServiceLoader creates). */
+    public CudaBackend() {
+        this(null);
+    }
+
+    /** The backend on {@code context} (tests run it on a simulated device). */
+    CudaBackend(CudaContext context) {
+        this.fixed = context;
+    }
+
+    private CudaContext context() {
+        return fixed != null ? fixed : Cuda.context();
+    }
+
     @Override
     public String name() {
         return "cuda";
@@ -40,17 +56,17 @@ public final class CudaBackend implements Backend {
 
     @Override
     public String unavailableReason() {
-        return Cuda.unavailableReason();
+        return fixed != null ? null : Cuda.unavailableReason();
     }
 
     @Override
     public String describe() {
-        return "cuda (" + Cuda.context().describe() + "; host fallback " + HOST.name() + ")";
+        return "cuda (" + context().describe() + "; host fallback " + HOST.name() + ")";
     }
 
     @Override
     public Tensor zeros(int... shape) {
-        CudaContext cuda = Cuda.context();
+        CudaContext cuda = context();
         Tensor t = DeviceTensors.empty(cuda, shape);
         cuda.memset32(DeviceTensors.address(t), 0, Math.max(1, t.numel()));
         return t;
@@ -62,7 +78,7 @@ public final class CudaBackend implements Backend {
             HOST.copy(dst, src.toHost());
             return;
         }
-        CudaContext cuda = Cuda.context();
+        CudaContext cuda = context();
         Elementwise.copy(cuda, dst, DeviceTensors.onDevice(cuda, src));
     }
 
@@ -72,30 +88,30 @@ public final class CudaBackend implements Backend {
             HOST.fill(dst, value);
             return;
         }
-        Elementwise.fill(Cuda.context(), dst, value);
+        Elementwise.fill(context(), dst, value);
     }
 
     @Override
     public Tensor binary(BinaryOp op, Tensor a, Tensor b) {
-        CudaContext cuda = Cuda.context();
+        CudaContext cuda = context();
         return Elementwise.binary(cuda, op, DeviceTensors.onDevice(cuda, a), DeviceTensors.onDevice(cuda, b));
     }
 
     @Override
     public Tensor unary(UnaryOp op, Tensor a) {
-        CudaContext cuda = Cuda.context();
+        CudaContext cuda = context();
         return Elementwise.unary(cuda, op, DeviceTensors.onDevice(cuda, a));
     }
 
     @Override
     public Tensor scale(Tensor a, float alpha) {
-        CudaContext cuda = Cuda.context();
+        CudaContext cuda = context();
         return Elementwise.scale(cuda, DeviceTensors.onDevice(cuda, a), alpha);
     }
 
     @Override
     public Tensor reduce(ReduceOp op, Tensor a, int dim, boolean keepDim) {
-        CudaContext cuda = Cuda.context();
+        CudaContext cuda = context();
         int n = a.size(dim);
         Tensor out = Reductions.reduceRows(cuda, op, DeviceTensors.rowsAlong(cuda, a, dim), a.numel() / n, n);
         return out.reshape(Shape.reduced(a.shape(), dim, keepDim));
@@ -116,8 +132,8 @@ public final class CudaBackend implements Backend {
         return softmax(a, dim, true);
     }
 
-    private static Tensor softmax(Tensor a, int dim, boolean log) {
-        CudaContext cuda = Cuda.context();
+    private Tensor softmax(Tensor a, int dim, boolean log) {
+        CudaContext cuda = context();
         int n = a.size(dim);
         Tensor rows = DeviceTensors.rowsAlong(cuda, a, dim);
         Tensor out = Softmax.rows(cuda, rows, n == 0 ? 0 : a.numel() / n, n, log);
@@ -126,7 +142,7 @@ public final class CudaBackend implements Backend {
 
     @Override
     public Tensor layerNorm(Tensor x, Tensor w, Tensor b, float eps) {
-        CudaContext cuda = Cuda.context();
+        CudaContext cuda = context();
         int d = x.size(-1);
         Tensor out = LayerNorm.rows(cuda, DeviceTensors.dense(cuda, x), w == null ? null : DeviceTensors.dense(cuda, w),
                 b == null ? null : DeviceTensors.dense(cuda, b), d == 0 ? 0 : x.numel() / d, d, eps);
@@ -135,17 +151,17 @@ public final class CudaBackend implements Backend {
 
     @Override
     public Tensor matmul(Tensor a, Tensor b) {
-        return Gemm.matmul(Cuda.context(), a, b);
+        return Gemm.matmul(context(), a, b);
     }
 
     @Override
     public Tensor prepareWeight(Tensor w) {
-        return w.withPrepared(DeviceTensors.dense(Cuda.context(), w));
+        return w.withPrepared(DeviceTensors.dense(context(), w));
     }
 
     @Override
     public Tensor causalAttention(Tensor q, Tensor k, Tensor v, Tensor keyMask, float scale) {
-        CudaContext cuda = Cuda.context();
+        CudaContext cuda = context();
         return Attention.causal(cuda, DeviceTensors.dense(cuda, q), DeviceTensors.dense(cuda, k),
                 DeviceTensors.dense(cuda, v), keyMask == null ? null : DeviceTensors.dense(cuda, keyMask), scale);
     }
@@ -160,7 +176,7 @@ public final class CudaBackend implements Backend {
         if (dim != 0 || !DeviceTensors.onDevice(a) || a.size(0) == 0) {
             return HOST.indexSelect(a.toHost(), dim, index);
         }
-        CudaContext cuda = Cuda.context();
+        CudaContext cuda = context();
         int rowLength = a.numel() / a.size(0);
         Tensor table = DeviceTensors.dense(cuda, a);
         int[] shape = a.shape();

@@ -1,160 +1,50 @@
-// One CUDA device in use: its primary context, the stream every op is queued on, the loaded modules and cuBLAS.
+// What launchers and device tensors need from a CUDA device: memory, copies, kernel launches, GEMM, one stream.
 package dev.jlens.kernels.cuda;
 
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
-
 import dev.jlens.tensor.Device;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.ref.Reference;
-import java.util.EnumMap;
-import java.util.HashMap;
-import java.util.Map;
 
 /**
- * The device side of the cuda backend. All work goes onto one blocking stream in issue order, so kernels, cuBLAS
- * calls, copies and frees need no events; host reads synchronize the stream. Memory comes from the stream-ordered
- * allocator (cuMemAllocAsync), so a buffer freed by the GC's cleaner is reused only after the work queued before
- * the free. Each calling thread makes the context current once.
+ * A CUDA device as the backend uses it. All work is queued on one stream in call order; downloads wait for it.
+ * {@link DriverContext} is the real one (driver API + cuBLAS); tests also run the backend on a simulated one that
+ * executes Java twins of the kernels, so the Java side is exercised without a GPU.
  */
-final class CudaContext {
-    private final Driver driver;
-    private final Device device;
-    private final String name;
-    private final MemorySegment context;
-    private final MemorySegment stream;
-    private final Cublas cublas;
-    private final Map<Kernel, MemorySegment> functions = new EnumMap<>(Kernel.class);
-    private final ThreadLocal<Boolean> current = ThreadLocal.withInitial(() -> false);
-    private final boolean syncLaunches = Boolean.getBoolean("jlens.cuda.syncLaunches");
-
-    /** Initializes the driver and device {@code ordinal}, loads every PTX module and creates the cuBLAS handle. */
-    CudaContext(Driver driver, int ordinal) {
-        this.driver = driver;
-        driver.init();
-        int count = driver.deviceCount();
-        if (ordinal >= count) {
-            throw new IllegalStateException("CUDA device " + ordinal + " requested but " + count + " present");
-        }
-        int dev = driver.device(ordinal);
-        this.device = new Device("cuda", ordinal);
-        this.name = driver.deviceName(dev);
-        this.context = driver.primaryContext(dev);
-        makeCurrent();
-        driver.keepPoolMemory(dev);
-        this.stream = driver.createStream();
-        Map<String, MemorySegment> modules = new HashMap<>();
-        for (Kernel k : Kernel.values()) {
-            MemorySegment module = modules.computeIfAbsent(k.file(), f -> driver.loadModule(Ptx.load(f)));
-            functions.put(k, driver.function(module, k.entry()));
-        }
-        this.cublas = Cublas.create(stream);
-    }
-
+interface CudaContext {
     /** The jlens device, cuda:N. */
-    Device device() {
-        return device;
-    }
+    Device device();
 
-    /** "NVIDIA H100 80GB HBM3 (cuda:0), cuBLAS libcublas.so.13, fp32". */
-    String describe() {
-        return name + " (" + device + "), " + cublas.describe();
-    }
+    /** One line naming the device and the GEMM library. */
+    String describe();
 
-    Cublas cublas() {
-        makeCurrent();
-        return cublas;
-    }
-
-    /** Binds the context to the calling thread (once per thread). */
-    void makeCurrent() {
-        if (!current.get()) {
-            driver.setCurrent(context);
-            current.set(true);
-        }
-    }
-
-    /**
-     * {@code bytes} of device memory, stream-ordered. When the device is full, collects garbage once (dead tensors'
-     * cleaners free their buffers) and retries; then throws naming the bytes requested and free.
-     */
-    long alloc(long bytes) {
-        makeCurrent();
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment out = a.allocate(JAVA_LONG);
-            int code = driver.allocAsync(out, bytes, stream);
-            if (code == CudaException.OUT_OF_MEMORY) {
-                System.gc();
-                sleepForCleaners();
-                synchronize();
-                code = driver.allocAsync(out, bytes, stream);
-            }
-            if (code == CudaException.OUT_OF_MEMORY) {
-                long[] info = driver.memInfo();
-                throw new CudaException(CudaException.outOfMemory(bytes, info[0], info[1]), code);
-            }
-            driver.check("cuMemAllocAsync(" + CudaException.bytes(bytes) + ")", code);
-            return out.get(JAVA_LONG, 0);
-        }
-    }
+    /** {@code bytes} of device memory (uninitialized); throws {@link CudaException} naming the sizes when full. */
+    long alloc(long bytes);
 
     /** Frees after the work queued so far (called by cleaners, on their thread). */
-    void free(long address) {
-        makeCurrent();
-        driver.freeAsync(address, stream);
-    }
+    void free(long address);
 
     /** Copies {@code bytes} from host memory to {@code dst}; {@code src} may be released when this returns. */
-    void upload(long dst, MemorySegment src, long bytes) {
-        makeCurrent();
-        driver.copyHtoD(dst, src, bytes, stream);
-        synchronize(); // the source is a temporary native buffer; keep the copy simple and safe
-    }
+    void upload(long dst, MemorySegment src, long bytes);
 
     /** Copies {@code bytes} from {@code src} into host memory, after all queued work. */
-    void download(MemorySegment dst, long src, long bytes) {
-        makeCurrent();
-        driver.copyDtoH(dst, src, bytes, stream);
-        synchronize();
-    }
+    void download(MemorySegment dst, long src, long bytes);
 
     /** Sets {@code count} 32-bit words at {@code dst} to {@code bits} (0 for float zeros). */
-    void memset32(long dst, int bits, long count) {
-        makeCurrent();
-        driver.memset32(dst, bits, count, stream);
-    }
+    void memset32(long dst, int bits, long count);
 
     /**
-     * Queues {@code kernel}; a failed launch (or, with {@code -Djlens.cuda.syncLaunches=true}, a failed run) throws
-     * a {@link CudaException} naming the kernel, grid, block, shared memory and {@code shapes}.
+     * Queues {@code kernel}; a failed launch throws a {@link CudaException} naming the kernel, grid, block, shared
+     * memory and {@code shapes}. Arguments that do not match the kernel's parameter types are a launcher bug.
      */
-    void launch(Kernel kernel, LaunchConfig config, KernelArgs args, String shapes) {
+    void launch(Kernel kernel, LaunchConfig config, KernelArgs args, String shapes);
+
+    /** Queues the product {@code g} (cuBLAS arguments from {@link GemmArgs}). */
+    void gemm(GemmArgs g, String shapes);
+
+    /** Throws when {@code args} do not match {@code kernel}'s PTX parameter types. */
+    static void checkSignature(Kernel kernel, KernelArgs args) {
         if (!args.signature().equals(kernel.params())) {
             throw new IllegalStateException("launcher bug: " + kernel.entry() + " takes (" + kernel.params()
                     + ") but was given (" + args.signature() + ")");
-        }
-        makeCurrent();
-        int code = driver.launch(functions.get(kernel), config, stream, args.params());
-        Reference.reachabilityFence(args); // frees of its tensors now queue after the kernel
-        if (code == 0 && syncLaunches) {
-            code = driver.trySynchronize(stream);
-        }
-        if (code != 0) {
-            throw new CudaException(CudaException.launchFailed(kernel.entry(), config, shapes, driver.describe(code)),
-                    code);
-        }
-    }
-
-    /** Waits for all queued work. */
-    void synchronize() {
-        driver.synchronize(stream);
-    }
-
-    private static void sleepForCleaners() {
-        try {
-            Thread.sleep(100);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }

@@ -44,7 +44,7 @@ final class Gemm {
                     new Operand(DeviceTensors.address(y), false, n, (long) k * n),
                     new Operand(DeviceTensors.address(out), false, n, (long) m * n), a.numel() / (m * k));
         }
-        cuda.cublas().gemm(g, shapes);
+        cuda.gemm(g, shapes);
         Reference.reachabilityFence(x); // their buffers' frees must queue after the GEMM
         Reference.reachabilityFence(y);
         return out;

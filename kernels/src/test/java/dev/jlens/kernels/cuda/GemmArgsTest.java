@@ -11,9 +11,8 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * Runs {@link GemmArgs} through a scalar model of cublasSgemmStridedBatched (column-major: element (i, j) of a
- * matrix with leading dimension ld at i + j * ld; op T swaps the indices) on row-major buffers, and compares with
- * a plain row-major product. "Addresses" are keys of a map of buffers, so a swapped pointer shows too.
+ * Runs {@link GemmArgs} through {@link ColumnMajorSgemm} (cuBLAS's column-major math) on row-major buffers, and
+ * compares with a plain row-major product. "Addresses" are keys of a map of buffers, so a swapped pointer shows too.
  */
 class GemmArgsTest {
     private static final long A = 1;
@@ -100,26 +99,19 @@ class GemmArgsTest {
         }
     }
 
-    /** cublasSgemmStridedBatched's definition with alpha 1, beta 0, column-major. */
+    /** cuBLAS's math on buffers named by their "address" in {@code memory}. */
     private static void cublas(GemmArgs g, Map<Long, float[]> memory) {
-        float[] x = memory.get(g.a());
-        float[] y = memory.get(g.b());
-        float[] z = memory.get(g.c());
-        for (int p = 0; p < g.batch(); p++) {
-            for (int i = 0; i < g.m(); i++) {
-                for (int j = 0; j < g.n(); j++) {
-                    double sum = 0;
-                    for (int l = 0; l < g.k(); l++) {
-                        float opA = g.transA() == GemmArgs.OP_N ? x[(int) (p * g.strideA() + i + (long) l * g.lda())]
-                                : x[(int) (p * g.strideA() + l + (long) i * g.lda())];
-                        float opB = g.transB() == GemmArgs.OP_N ? y[(int) (p * g.strideB() + l + (long) j * g.ldb())]
-                                : y[(int) (p * g.strideB() + j + (long) l * g.ldb())];
-                        sum += (double) opA * opB;
-                    }
-                    z[(int) (p * g.strideC() + i + (long) j * g.ldc())] = (float) sum;
-                }
+        ColumnMajorSgemm.run(g, new ColumnMajorSgemm.Memory() {
+            @Override
+            public float get(long address, long index) {
+                return memory.get(address)[(int) index];
             }
-        }
+
+            @Override
+            public void set(long address, long index, float value) {
+                memory.get(address)[(int) index] = value;
+            }
+        });
     }
 
     /** The row-major product the mapping must reproduce. */
