@@ -21,8 +21,9 @@ final class Indexing {
             }
         }
         int size = a.size(dim);
-        for (StridedCursor c = new StridedCursor(index); c.hasElement(); c.next()) {
-            float v = index.storage().get(c.position());
+        Tensor host = index.toHost(); // one download for a device index, not one per element
+        for (StridedCursor c = new StridedCursor(host); c.hasElement(); c.next()) {
+            float v = host.storage().get(c.position());
             if (v != Math.rint(v) || v < 0 || v >= size) {
                 throw new IndexOutOfBoundsException("gather: index value " + v + " is out of range for dim " + dim
                         + " of size " + size + " (input shape " + Shape.str(a.shape()) + ")");
@@ -72,8 +73,10 @@ final class Indexing {
         return cat(d, lifted);
     }
 
-    static boolean allclose(Tensor a, Tensor b, double rtol, double atol) {
-        requireSameShape("allclose", a, b);
+    static boolean allclose(Tensor left, Tensor right, double rtol, double atol) {
+        requireSameShape("allclose", left, right);
+        Tensor a = left.toHost();
+        Tensor b = right.toHost();
         StridedCursor ca = new StridedCursor(a);
         for (StridedCursor cb = new StridedCursor(b); cb.hasElement(); ca.next(), cb.next()) {
             double x = a.storage().get(ca.position());
@@ -85,8 +88,10 @@ final class Indexing {
         return true;
     }
 
-    static double maxAbsDiff(Tensor a, Tensor b) {
-        requireSameShape("maxAbsDiff", a, b);
+    static double maxAbsDiff(Tensor left, Tensor right) {
+        requireSameShape("maxAbsDiff", left, right);
+        Tensor a = left.toHost();
+        Tensor b = right.toHost();
         double max = 0;
         StridedCursor ca = new StridedCursor(a);
         for (StridedCursor cb = new StridedCursor(b); cb.hasElement(); ca.next(), cb.next()) {

@@ -79,4 +79,19 @@ public final class Shape {
     public static String str(int... shape) {
         return Arrays.toString(shape);
     }
+
+    /** The lowest and highest storage index a non-empty view (shape, strides, offset) reaches, as {lo, hi}. */
+    public static long[] span(int[] shape, int[] strides, int offset) {
+        long lo = offset;
+        long hi = offset;
+        for (int d = 0; d < shape.length; d++) {
+            long reach = (long) (shape[d] - 1) * strides[d];
+            if (reach < 0) {
+                lo += reach;
+            } else {
+                hi += reach;
+            }
+        }
+        return new long[] {lo, hi};
+    }
 }

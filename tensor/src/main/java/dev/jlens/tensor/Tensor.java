@@ -7,6 +7,7 @@ import dev.jlens.tensor.backend.BinaryOp;
 import dev.jlens.tensor.backend.ReduceOp;
 import dev.jlens.tensor.backend.TopK;
 import dev.jlens.tensor.backend.UnaryOp;
+import dev.jlens.tensor.storage.DeviceStorage;
 import dev.jlens.tensor.storage.HeapStorage;
 import dev.jlens.tensor.storage.Storage;
 import java.util.Arrays;
@@ -46,20 +47,11 @@ public final class Tensor {
             throw new IllegalArgumentException("view: shape " + Shape.str(shape) + " and strides "
                     + Shape.str(strides) + " differ in rank");
         }
-        long lo = offset;
-        long hi = offset;
         if (Shape.numel(shape) > 0) {
-            for (int d = 0; d < shape.length; d++) {
-                long span = (long) (shape[d] - 1) * strides[d];
-                if (span < 0) {
-                    lo += span;
-                } else {
-                    hi += span;
-                }
-            }
-            if (lo < 0 || hi >= storage.size()) {
+            long[] span = Shape.span(shape, strides, offset);
+            if (span[0] < 0 || span[1] >= storage.size()) {
                 throw new IndexOutOfBoundsException("view: shape " + Shape.str(shape) + ", strides "
-                        + Shape.str(strides) + ", offset " + offset + " reaches elements " + lo + ".." + hi
+                        + Shape.str(strides) + ", offset " + offset + " reaches elements " + span[0] + ".." + span[1]
                         + " of a storage of " + storage.size());
             }
         }
@@ -474,9 +466,32 @@ public final class Tensor {
 
     // ---- copies and assignment into views ----
 
-    /** This tensor when it is a contiguous heap tensor, otherwise a contiguous copy. */
+    /** This tensor when it is a contiguous heap tensor, otherwise a contiguous copy on the heap. */
     public Tensor contiguous() {
-        return isContiguous() && storage instanceof HeapStorage ? this : copy();
+        Tensor host = toHost();
+        if (host.isContiguous() && host.storage instanceof HeapStorage) {
+            return host;
+        }
+        Tensor out = zeros(shape);
+        Backends.current().copy(out, host);
+        return out;
+    }
+
+    /**
+     * This tensor when its elements are in host memory; for a device tensor, a view with the same shape and
+     * strides over a host copy of the elements it reaches (one download).
+     */
+    public Tensor toHost() {
+        if (!(storage instanceof DeviceStorage device)) {
+            return this;
+        }
+        if (numel() == 0) {
+            return zeros(shape);
+        }
+        long[] span = Shape.span(shape, strides, offset);
+        float[] host = new float[Math.toIntExact(span[1] - span[0] + 1)];
+        device.memory().download(span[0], host, 0, host.length);
+        return new Tensor(new HeapStorage(host), shape, strides, (int) (offset - span[0]), null);
     }
 
     /** A new contiguous tensor with the same values. */

@@ -43,6 +43,7 @@ public final class Main {
               bench      run the JMH benchmarks (handled by the launcher)
             options for every command:
               --backend NAME   force a backend (scalar, cpu, cuda); default: the fastest available
+              --device D       cuda or cpu: the same as --backend D (PyTorch's word)
             models: built-in %s, a Hugging Face id (gpt2, gpt2-medium, openai-community/gpt2, ...) from the
                     Hugging Face cache or downloaded into it, or a folder with config.json and model.safetensors;
                     weights are processed as TransformerLens' from_pretrained unless --no-processing
@@ -127,13 +128,24 @@ public final class Main {
         };
     }
 
-    /** Parses flags, applying --backend before anything touches a tensor. */
+    /** Parses flags, applying --backend (or its alias --device cuda|cpu) before anything touches a tensor. */
     private static Args parse(String command, String[] rest, Set<String> valued, Set<String> switches) {
         Set<String> withBackend = new java.util.HashSet<>(valued);
         withBackend.add("--backend");
+        withBackend.add("--device");
         Args a = new Args(command, rest, withBackend, switches);
-        if (a.has("--backend")) {
-            System.setProperty("jlens.backend", a.get("--backend", null));
+        String device = a.get("--device", null);
+        if (device != null && !device.equals("cuda") && !device.equals("cpu")) {
+            throw new IllegalArgumentException("--device must be cuda or cpu, not '" + device + "' (--backend NAME "
+                    + "picks any backend)");
+        }
+        String backend = a.get("--backend", null);
+        if (device != null && backend != null && !device.equals(backend)) {
+            throw new IllegalArgumentException("--device " + device + " contradicts --backend " + backend);
+        }
+        String chosen = backend != null ? backend : device;
+        if (chosen != null) {
+            System.setProperty("jlens.backend", chosen);
         }
         return a;
     }

@@ -163,6 +163,10 @@ class MainTest {
     void badFlagsAndInputsAreNamed(@TempDir Path dir) {
         fails("unknown command 'frobnicate'", "frobnicate");
         fails("unknown option '--modle'", "run", "--modle", "gpt2");
+        fails("--device must be cuda or cpu, not 'gpu'", "tokenize", "--model", "tiny-random", "--text", "a",
+                "--device", "gpu");
+        fails("--device cuda contradicts --backend cpu", "tokenize", "--model", "tiny-random", "--text", "a",
+                "--device", "cuda", "--backend", "cpu");
         fails("--out is required", "logits", "--model", "tiny-random", "--tokens", "1,2");
         fails("'x' is not a token id", "logits", "--model", "tiny-random", "--tokens", "1,x", "--out", "a.npy");
         fails("differ in length", "logits", "--model", "tiny-random", "--tokens", "1,2", "--tokens", "1",

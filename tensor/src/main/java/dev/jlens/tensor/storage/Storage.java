@@ -7,7 +7,7 @@ import dev.jlens.tensor.Device;
 /**
  * Flat element storage. Tensors are views over a storage (shape, strides, offset). Implementations:
  * {@link HeapStorage} (float[] — what compute kernels write), {@link SegmentStorage} (off-heap or
- * memory-mapped, any {@link DType}); device backends add their own.
+ * memory-mapped, any {@link DType}), {@link DeviceStorage} (accelerator memory a device backend owns).
  */
 public interface Storage {
     /** Element type as stored. */
