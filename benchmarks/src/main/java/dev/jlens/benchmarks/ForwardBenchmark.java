@@ -17,7 +17,6 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * Logits of GPT-2 small's shape (12 layers, d_model 768, 12 heads, d_mlp 3072, vocab 50257) for a batch [B x P]:
@@ -29,7 +28,9 @@ import org.openjdk.jmh.infra.Blackhole;
  * <p>Napkin math per forward, T = B*P tokens: 12 x (2T.768.2304 + 2T.768.768 + 2 x 2T.768.3072) + 2T.768.50257
  * + attention 12 x 4.B.12.P^2.64 FLOPs: 29.7 GFLOP at 8x15 (a third in the unembedding), 32.2 GFLOP at 1x128.
  * At the ~250 GFLOP/s SGEMM rate that is ~120 ms: the FLOP lower bound. Peer in the same run:
- * scripts/bench-forward.sh times numpy's float32 forward on the same shapes.
+ * scripts/bench-forward.sh times numpy's float32 forward on the same shapes. On a GPU machine:
+ * {@code ./jlens bench ForwardBenchmark -jvmArgsAppend -Djlens.backend=cuda -p batch=8x15,1x1024 -p checkpoint=DIR}
+ * beside {@code scripts/forward_peer_torch.py --model DIR} (PyTorch eager, fp32).
  */
 @State(Scope.Benchmark)
 public class ForwardBenchmark extends JlensBenchmark {
@@ -68,14 +69,13 @@ public class ForwardBenchmark extends JlensBenchmark {
         model.resetHooks(true);
     }
 
-    /** One forward pass to logits [B, P, 50257]. */
+    /**
+     * One forward pass to logits [B, P, 50257]; reading one logit makes a device backend finish the pass (its
+     * kernels run asynchronously) and costs nothing measurable on the CPU.
+     */
     @Benchmark
-    public void forward(Blackhole bh) {
-        if (hooks.equals("cache")) {
-            bh.consume(model.runWithCache(tokens));
-        } else {
-            Tensor logits = model.forward(tokens);
-            bh.consume(logits);
-        }
+    public float forward() {
+        Tensor logits = hooks.equals("cache") ? model.runWithCache(tokens).output().logits() : model.forward(tokens);
+        return logits.get(0, 0, 0);
     }
 }
