@@ -1,20 +1,19 @@
-// The colour bar beside a heatmap or attention view: the scale over its range, five ticks, a title, NaN's colour.
+// The colour bar beside a heatmap or attention view: the scale over its range, round ticks, a title, NaN's colour.
 package dev.jlens.model.plot;
 
 import java.awt.Color;
 
-/** A vertical colour bar for values in [lo, hi]; with {@code nanLegend} a grey swatch says "NaN" below it. */
+/** A vertical colour bar for values in [lo, hi], ticks at round values; with {@code nanLegend} a grey swatch says "NaN" below it. */
 record ColorBar(ColorScale scale, double lo, double hi, String title, boolean nanLegend) {
     static final double BAR_W = 16;
     static final double TICK_SIZE = 11;
     private static final int STEPS = 96;
-    private static final int TICKS = 5;
 
     /** Width of bar, tick labels and title. */
     double width() {
         double ticks = 0;
-        for (int i = 0; i < TICKS; i++) {
-            ticks = Math.max(ticks, TextMetrics.width(Fmt.tick(tick(i)), TICK_SIZE));
+        for (double v : ticks(0, 1).ticks()) {
+            ticks = Math.max(ticks, TextMetrics.width(Fmt.tick(v), TICK_SIZE));
         }
         return BAR_W + 6 + ticks + (title == null || title.isEmpty() ? 0 : 22);
     }
@@ -24,8 +23,9 @@ record ColorBar(ColorScale scale, double lo, double hi, String title, boolean na
         return nanLegend ? 26 : 0;
     }
 
-    private double tick(int i) {
-        return lo + (hi - lo) * i / (TICKS - 1);
+    // the value axis along the bar, from pixel {@code bottom} (lo) up to {@code top} (hi)
+    private Axis ticks(double bottom, double top) {
+        return new Axis(lo, hi, bottom, top);
     }
 
     /** Draws the bar with its top left at (x, y), {@code height} tall (high values at the top). */
@@ -36,11 +36,11 @@ record ColorBar(ColorScale scale, double lo, double hi, String title, boolean na
             c.rect(x, y + height - (i + 1) * step, BAR_W, step + 0.5, scale.at(t), null);
         }
         c.outline(x, y, BAR_W, height, Color.GRAY);
-        for (int i = 0; i < TICKS; i++) {
-            double ty = y + height - height * i / (TICKS - 1);
+        Axis axis = ticks(y + height, y);
+        for (double v : axis.ticks()) {
+            double ty = axis.px(v);
             c.line(x + BAR_W, ty, x + BAR_W + 3, ty, Color.DARK_GRAY, 1);
-            c.text(x + BAR_W + 5, ty + 4, Fmt.tick(tick(i)), TICK_SIZE, Canvas.Anchor.START, false, false,
-                    Color.BLACK);
+            c.text(x + BAR_W + 5, ty + 4, Fmt.tick(v), TICK_SIZE, Canvas.Anchor.START, false, false, Color.BLACK);
         }
         if (title != null && !title.isEmpty()) {
             c.text(x + width() - 6, y + height / 2, title, 12, Canvas.Anchor.MIDDLE, true, false, Color.BLACK);
