@@ -12,7 +12,12 @@ final class Fmt {
         return strip(String.format(Locale.ROOT, "%.4g", v));
     }
 
-    /** Up to three significant digits, for ticks and cell annotations. */
+    /** Two decimals (plotly's text_auto=".2f") below 100, else three significant digits: cell annotations. */
+    static String cell(double v) {
+        return Math.abs(v) < 99.995 ? String.format(Locale.ROOT, "%.2f", v) : tick(v);
+    }
+
+    /** Up to three significant digits, for ticks. */
     static String tick(double v) {
         if (Math.abs(v) < 1e-12) {
             return "0";

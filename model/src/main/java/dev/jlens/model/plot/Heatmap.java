@@ -169,7 +169,7 @@ public final class Heatmap implements Plot {
                 c.rect(x0 + j * cellW, y0 + i * cellH, cellW, cellH, bar.scale().at(t), tip);
                 if (annotate && !Float.isNaN(v)) {
                     Color ink = Math.abs(t - 0.5) > 0.32 ? Color.WHITE : Color.BLACK;
-                    c.text(x0 + (j + 0.5) * cellW, y0 + (i + 0.5) * cellH + textSize / 3, Fmt.tick(v), textSize,
+                    c.text(x0 + (j + 0.5) * cellW, y0 + (i + 0.5) * cellH + textSize / 3, Fmt.cell(v), textSize,
                             Canvas.Anchor.MIDDLE, false, false, ink);
                 }
             }

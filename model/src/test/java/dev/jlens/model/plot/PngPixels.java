@@ -9,8 +9,8 @@ import java.util.Set;
 import javax.imageio.ImageIO;
 
 /** Pixel statistics of a PNG file, for tests that check what a plot shows without knowing its layout. */
-record PngPixels(BufferedImage image) {
-    static PngPixels read(Path file) throws IOException {
+public record PngPixels(BufferedImage image) {
+    public static PngPixels read(Path file) throws IOException {
         BufferedImage img = ImageIO.read(file.toFile());
         if (img == null) {
             throw new IOException("not a PNG ImageIO can read: " + file);
@@ -18,15 +18,15 @@ record PngPixels(BufferedImage image) {
         return new PngPixels(img);
     }
 
-    int width() {
+    public int width() {
         return image.getWidth();
     }
 
-    int height() {
+    public int height() {
         return image.getHeight();
     }
 
-    int distinctColours() {
+    public int distinctColours() {
         Set<Integer> seen = new HashSet<>();
         for (int y = 0; y < height(); y++) {
             for (int x = 0; x < width(); x++) {
@@ -36,7 +36,7 @@ record PngPixels(BufferedImage image) {
         return seen.size();
     }
 
-    int count(int rgb) {
+    public int count(int rgb) {
         int n = 0;
         for (int y = 0; y < height(); y++) {
             for (int x = 0; x < width(); x++) {
@@ -47,22 +47,22 @@ record PngPixels(BufferedImage image) {
     }
 
     /** Strongly red: the positive end of RdBu (r well above g and b). */
-    static boolean reddish(int rgb) {
+    public static boolean reddish(int rgb) {
         int r = rgb >> 16 & 0xff;
         int g = rgb >> 8 & 0xff;
         int b = rgb & 0xff;
-        return r > 120 && r - b > 80 && r - g > 80;
+        return r >= 100 && r - b >= 60 && r - g >= 60; // includes RdBu's darkest red, #67001f
     }
 
     /** Strongly blue: the negative end of RdBu. */
-    static boolean bluish(int rgb) {
+    public static boolean bluish(int rgb) {
         int r = rgb >> 16 & 0xff;
         int b = rgb & 0xff;
         return b > 90 && b - r > 80;
     }
 
     /** {x, y, count} of the pixels that pass {@code test}. */
-    double[] centroid(java.util.function.IntPredicate test) {
+    public double[] centroid(java.util.function.IntPredicate test) {
         double sx = 0;
         double sy = 0;
         int n = 0;
