@@ -56,6 +56,7 @@ public final class Main {
 
     /** Runs one command; exits 0 on success, 1 on a failed check, 2 on bad usage or input. */
     public static void main(String[] args) {
+        System.setProperty("java.awt.headless", "true"); // plots are drawn off-screen, also on machines with a display
         try {
             System.exit(run(args));
         } catch (IllegalArgumentException | IllegalStateException | java.io.UncheckedIOException e) {

@@ -9,12 +9,11 @@ import java.nio.file.Path;
 import java.util.List;
 import javax.imageio.ImageIO;
 
-/** The files of a plot: {@code name.png} and {@code name.html} in a folder, created when missing. */
+/**
+ * The files of a plot: {@code name.png} and {@code name.html} in a folder, created when missing. PNGs are painted
+ * into an off-screen image, which needs no display (the command line also sets {@code java.awt.headless}).
+ */
 public final class PlotFiles {
-    static {
-        System.setProperty("java.awt.headless", "true"); // Java2D without a display (servers, CI)
-    }
-
     private PlotFiles() {}
 
     /** Writes {@code dir/name.png} and {@code dir/name.html}; returns them in that order. */
