@@ -15,7 +15,7 @@ record ColorBar(ColorScale scale, double lo, double hi, String title, boolean na
         for (double v : ticks(0, 1).ticks()) {
             ticks = Math.max(ticks, TextMetrics.width(Fmt.tick(v), TICK_SIZE));
         }
-        return BAR_W + 6 + ticks + (title == null || title.isEmpty() ? 0 : 22);
+        return BAR_W + 6 + ticks + (title == null || title.isEmpty() ? 0 : 26);
     }
 
     /** Height needed below the bar (for the NaN swatch). */
@@ -43,7 +43,7 @@ record ColorBar(ColorScale scale, double lo, double hi, String title, boolean na
             c.text(x + BAR_W + 5, ty + 4, Fmt.tick(v), TICK_SIZE, Canvas.Anchor.START, false, false, Color.BLACK);
         }
         if (title != null && !title.isEmpty()) {
-            c.text(x + width() - 6, y + height / 2, title, 12, Canvas.Anchor.MIDDLE, true, false, Color.BLACK);
+            c.text(x + width() - 4, y + height / 2, title, 12, Canvas.Anchor.MIDDLE, true, false, Color.BLACK);
         }
         if (nanLegend) {
             c.rect(x, y + height + 10, BAR_W, 12, ColorScale.NAN, "NaN: no value");

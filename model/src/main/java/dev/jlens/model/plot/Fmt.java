@@ -14,6 +14,9 @@ final class Fmt {
 
     /** Two decimals (plotly's text_auto=".2f") below 100, else three significant digits: cell annotations. */
     static String cell(double v) {
+        if (Math.abs(v) < 0.005) {
+            return "0.00"; // not "-0.00" for a tiny negative
+        }
         return Math.abs(v) < 99.995 ? String.format(Locale.ROOT, "%.2f", v) : tick(v);
     }
 
