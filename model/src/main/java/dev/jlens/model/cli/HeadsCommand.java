@@ -10,6 +10,7 @@ import dev.jlens.model.analysis.HeadDetector;
 import dev.jlens.model.analysis.HeadDetector.ErrorMeasure;
 import dev.jlens.model.analysis.HeadScores;
 import dev.jlens.model.builtin.InductionModel;
+import dev.jlens.model.plot.Heatmap;
 import dev.jlens.tensor.Tensor;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -21,13 +22,14 @@ import java.util.Map;
 /**
  * Feeds the probe of {@code run} (BOS + L random tokens, repeated twice) and scores every head [n_layers, n_heads]
  * three ways: with TL's detect_head ("mul", the default, or "abs"; averaged over the batch) or with the seeds'
- * stripe means ("stripe": {@link HeadScores}). Prints a table with the top head per score, or JSON.
+ * stripe means ("stripe": {@link HeadScores}). Prints a table with the top head per score, or JSON; with a plot
+ * folder, one heatmap [layer, head] per score.
  */
 final class HeadsCommand {
     private HeadsCommand() {}
 
     static int run(HookedGpt2 model, String measure, int batch, int seqLen, long seed, boolean json,
-            PrintStream out) {
+            PlotDir plots, PrintStream out) {
         int[][] tokens = InductionModel.repeatedTokens(batch, seqLen, seed);
         ActivationCache cache = HeadDetector.patterns(model, tokens);
         Map<String, Tensor> scores = new LinkedHashMap<>();
@@ -45,6 +47,13 @@ final class HeadsCommand {
             out.println(json(model, measure, batch, seqLen, seed, scores));
         } else {
             table(model, measure, batch, seqLen, seed, scores, out);
+        }
+        if (plots != null) {
+            for (Map.Entry<String, Tensor> e : scores.entrySet()) {
+                plots.write(Heatmap.of(e.getValue()).title(e.getKey() + " score by head (" + measure + ", "
+                        + model.cfg().modelName() + ")").xTitle("Head").yTitle("Layer").colorTitle("score")
+                        .showValues(true).build(), "heads_" + e.getKey(), e.getKey());
+            }
         }
         return 0;
     }

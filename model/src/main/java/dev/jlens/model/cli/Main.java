@@ -16,17 +16,19 @@ import java.util.Set;
 public final class Main {
     private static final String USAGE = """
             usage: ./jlens <command> [options]
-              run [--model M] [--batch B] [--seq-len L] [--seed S]
+              run [--model M] [--batch B] [--seq-len L] [--seed S] [--plot DIR | --no-plot]
                          the main job: an induction probe (BOS + L random tokens, repeated twice): tokens, the
                          loss on each repeat, and the top heads by induction and previous-token score
-                         (default model: induction-2l)
-              heads --model M [--measure mul|abs|stripe] [--batch B] [--seq-len L] [--seed S] [--json]
+                         (default model: induction-2l); draws the induction scores and the top induction
+                         head's attention pattern into DIR (default jlens-plots/) as .png and .html
+              heads --model M [--measure mul|abs|stripe] [--batch B] [--seq-len L] [--seed S] [--json] [--plot DIR]
                          previous-token, duplicate-token and induction scores of every head on the probe of run
                          (TL's detect_head with its error measure, default mul; or the seeds' stripe means)
-              prompt --model M --prompt P --answer A [--answer A2 ...] [--top K] [--no-bos] [--no-space]
+              prompt --model M --prompt P --answer A [--answer A2 ...] [--top K] [--no-bos] [--no-space] [--plot DIR]
                          TL's test_prompt: the answer's rank, logit and probability, and the top K tokens
               patch --model M --clean P [--clean P2 ...] --corrupted Q [--corrupted Q2 ...] --act A [--by-pos]
                     [--metric logit-diff|logprob] [--answers " Mary, John" ...] [--naive] [--json] [--out F.npy]
+                    [--plot DIR]
                          activation patching of clean into corrupted prompts (TL's get_act_patch_*): A is
                          resid_pre, resid_mid, attn_out, mlp_out, z (head out), q, k, v or pattern; head sweeps
                          cover all positions at once unless --by-pos; the metric (logit-diff of the answers at the
@@ -44,6 +46,8 @@ public final class Main {
             options for every command:
               --backend NAME   force a backend (scalar, cpu, cuda); default: the fastest available
               --device D       cuda or cpu: the same as --backend D (PyTorch's word)
+              --plot DIR       (run, heads, prompt, patch) write the command's pictures to DIR: a PNG and a
+                               self-contained HTML page with hover values each
             models: built-in %s, a Hugging Face id (gpt2, gpt2-medium, openai-community/gpt2, ...) from the
                     Hugging Face cache or downloaded into it, or a folder with config.json and model.safetensors;
                     weights are processed as TransformerLens' from_pretrained unless --no-processing
@@ -53,6 +57,7 @@ public final class Main {
 
     /** Runs one command; exits 0 on success, 1 on a failed check, 2 on bad usage or input. */
     public static void main(String[] args) {
+        System.setProperty("java.awt.headless", "true"); // plots are drawn off-screen, also on machines with a display
         try {
             System.exit(run(args));
         } catch (IllegalArgumentException | IllegalStateException | java.io.UncheckedIOException e) {
@@ -70,36 +75,42 @@ public final class Main {
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
         return switch (command) {
             case "run" -> {
-                Args a = parse(command, rest, Set.of("--model", "--batch", "--seq-len", "--seed"), Set.of());
+                Args a = parse(command, rest, Set.of("--model", "--batch", "--seq-len", "--seed", "--plot"),
+                        Set.of("--no-plot"));
+                if (a.has("--no-plot") && a.has("--plot")) {
+                    throw new IllegalArgumentException("run: give --plot DIR or --no-plot, not both");
+                }
+                PlotDir plots = a.has("--no-plot") ? null
+                        : new PlotDir(Path.of(a.get("--plot", PlotDir.DEFAULT.toString())), System.out);
                 HookedGpt2 model = load(a.get("--model", InductionModel.NAME), false);
                 yield RunCommand.run(model, model + " on " + Backends.selected().describe(),
                         (int) a.number("--batch", 4), (int) a.number("--seq-len", 50), (long) a.number("--seed", 0),
-                        System.out);
+                        plots, System.out);
             }
             case "heads" -> {
-                Args a = parse(command, rest, Set.of("--model", "--measure", "--batch", "--seq-len", "--seed"),
-                        Set.of("--json"));
+                Args a = parse(command, rest, Set.of("--model", "--measure", "--batch", "--seq-len", "--seed",
+                        "--plot"), Set.of("--json"));
                 yield HeadsCommand.run(load(a.require("--model"), false), a.get("--measure", "mul"),
                         (int) a.number("--batch", 4), (int) a.number("--seq-len", 50), (long) a.number("--seed", 0),
-                        a.has("--json"), System.out);
+                        a.has("--json"), plots(a), System.out);
             }
             case "prompt" -> {
-                Args a = parse(command, rest, Set.of("--model", "--prompt", "--answer", "--top"),
+                Args a = parse(command, rest, Set.of("--model", "--prompt", "--answer", "--top", "--plot"),
                         Set.of("--no-bos", "--no-space"));
                 String prompt = a.require("--prompt");
                 a.require("--answer");
                 yield PromptCommand.run(load(a.require("--model"), false), prompt, a.all("--answer"),
-                        (int) a.number("--top", 10), !a.has("--no-bos"), !a.has("--no-space"), System.out);
+                        (int) a.number("--top", 10), !a.has("--no-bos"), !a.has("--no-space"), plots(a), System.out);
             }
             case "patch" -> {
                 Args a = parse(command, rest, Set.of("--model", "--clean", "--corrupted", "--act", "--metric",
-                        "--answers", "--out"), Set.of("--by-pos", "--naive", "--json"));
+                        "--answers", "--out", "--plot"), Set.of("--by-pos", "--naive", "--json"));
                 String model = a.require("--model");
                 a.require("--clean");
                 a.require("--corrupted");
                 PatchCommand.Request request = new PatchCommand.Request(a.require("--act"), a.has("--by-pos"),
                         a.get("--metric", null), a.all("--answers"), a.has("--naive"), a.has("--json"),
-                        a.has("--out") ? Path.of(a.get("--out", null)) : null);
+                        a.has("--out") ? Path.of(a.get("--out", null)) : null, plots(a));
                 yield PatchCommand.run(load(model, false), a.all("--clean"), a.all("--corrupted"), request,
                         System.out);
             }
@@ -148,6 +159,12 @@ public final class Main {
             System.setProperty("jlens.backend", chosen);
         }
         return a;
+    }
+
+    /** --plot DIR, or null when not given; with --json the plot lines go to stderr to keep stdout JSON. */
+    private static PlotDir plots(Args a) {
+        return a.has("--plot") ? new PlotDir(Path.of(a.get("--plot", null)), a.has("--json") ? System.err
+                : System.out) : null;
     }
 
     private static HookedGpt2 load(String name, boolean noProcessing) {

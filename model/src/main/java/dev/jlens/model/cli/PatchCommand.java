@@ -8,6 +8,8 @@ import dev.jlens.model.analysis.LogitMetrics;
 import dev.jlens.model.patching.PatchMetric;
 import dev.jlens.model.patching.PatchType;
 import dev.jlens.model.patching.Patching;
+import dev.jlens.model.plot.Heatmap;
+import dev.jlens.model.plot.Labels;
 import dev.jlens.tensor.Shape;
 import dev.jlens.tensor.Tensor;
 import dev.jlens.tensor.io.Npy;
@@ -26,7 +28,8 @@ import java.util.Locale;
  * Tokenizes the clean and corrupted prompts (BOS first; row b of each is prompt b), scores them with the metric,
  * runs the sweep {@link PatchType#of(String, boolean) of --act} with the fast loop (or TL's naive loop with
  * --naive), writes the result with TL's axes to --out as .npy, and prints the baselines, the sweep's speed and its
- * top entries (or everything as JSON). Metrics, both normalised to 0 at the corrupted run and 1 at the clean run:
+ * top entries (or everything as JSON); with a plot folder it draws the result as a heatmap with the seeds' axes
+ * (layer x "tok_i" position, layer x head, or "L{l}H{h}" x position for sweeps by position). Metrics, both normalised to 0 at the corrupted run and 1 at the clean run:
  * <ul>
  *   <li>logit-diff: the IOI seed's mean logit difference of (correct, incorrect) answers at the last position;
  *   <li>logprob: mean log-probability of the clean prompt's own next tokens from the first position where the
@@ -38,7 +41,7 @@ final class PatchCommand {
 
     /** What to sweep and how: the flags of the command besides the model and the prompts. */
     record Request(String act, boolean byPos, String metric, List<String> answers, boolean naive, boolean json,
-            Path out) {}
+            Path out, PlotDir plots) {}
 
     private PatchCommand() {}
 
@@ -61,7 +64,32 @@ final class PatchCommand {
         } else {
             table(model, clean[0], type, axes, metric, result, request, seconds, out);
         }
+        if (request.plots() != null) {
+            plot(request.plots(), strTokens(model, clean[0]), type, axes, metric, result);
+        }
         return 0;
+    }
+
+    // the seeds' pictures: [layer, pos] and [layer, head] as they are, [layer, pos, head] and [layer, head, pos]
+    // as rows "(layer head)" against positions
+    private static void plot(PlotDir plots, List<String> tokens, PatchType type, String[] axes, Scored metric,
+            Tensor result) {
+        int layers = result.size(0);
+        Heatmap.Builder map = switch (String.join(",", axes)) {
+            case "layer,pos" -> Heatmap.of(result).x(Labels.positions(tokens)).xTitle("Position").yTitle("Layer");
+            case "layer,head" -> Heatmap.of(result).xTitle("Head").yTitle("Layer");
+            case "layer,pos,head" -> Heatmap.of(result.permute(0, 2, 1).contiguous()
+                    .reshape(layers * result.size(2), result.size(1))).x(Labels.positions(tokens))
+                    .y(Labels.allHeads(layers, result.size(2))).xTitle("Position").yTitle("Head");
+            case "layer,head,dest_pos" -> Heatmap.of(result.reshape(layers * result.size(1), result.size(2)))
+                    .x(Labels.positions(tokens)).y(Labels.allHeads(layers, result.size(1)))
+                    .xTitle("Destination position").yTitle("Head");
+            default -> throw new IllegalStateException("patch: no plot for a result with axes " + String.join(", ",
+                    axes));
+        };
+        String name = "patch_" + type.name().toLowerCase(Locale.ROOT); // patch_attn_head_out_all_pos, ...
+        plots.write(map.title(type.tlFunction() + " (" + metric.name() + ", normalised)").colorTitle(metric.name()
+                + ": 0 = corrupted, 1 = clean").build(), name, type.tlFunction());
     }
 
     /** A normalised metric with the raw scores of the two unpatched runs. */

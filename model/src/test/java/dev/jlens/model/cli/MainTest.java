@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jlens.model.plot.PngPixels;
 import dev.jlens.model.pretrained.Pretrained;
 import dev.jlens.model.weights.ProcessingOptions;
 import dev.jlens.tensor.Tensor;
@@ -12,7 +13,9 @@ import dev.jlens.tensor.io.Npy;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,11 +39,88 @@ class MainTest {
     }
 
     @Test
-    void runFindsThePlantedHeadsOfInduction2l() {
+    void runFindsThePlantedHeadsOfInduction2l() throws Exception {
+        Path plots = Path.of("jlens-plots"); // the default folder, in the working directory (git-ignored)
         String out = run("run", "--batch", "2", "--seq-len", "30");
         assertTrue(out.startsWith("0\n"), out);
         assertTrue(out.contains("top heads by induction score:\n  L1H5"), out);
         assertTrue(out.contains("top heads by previous-token score:\n  L0H3"), out);
+        try {
+            assertTrue(out.contains("\nplot: induction score by head: " + plots.resolve("induction_scores.png")
+                    + "  (hover values: " + plots.resolve("induction_scores.html") + ")\n"), out);
+            assertTrue(out.contains("\nplot: attention pattern of L1H5: " + plots.resolve("attention_L1H5.png")), out);
+            // the induction heatmap: one strongly red cell (L1H5, 0.98) among near-zero ones
+            PngPixels png = PngPixels.read(plots.resolve("induction_scores.png"));
+            double[] red = png.centroid(PngPixels::reddish);
+            double blue = png.centroid(PngPixels::bluish)[2]; // the colour bar's lower half only
+            assertTrue(red[2] > blue + 1000 && red[2] < blue + 8000, "one red cell: " + red[2] + " red px, " + blue
+                    + " blue px");
+            String html = Files.readString(plots.resolve("attention_L1H5.html"));
+            // row 0 is BOS + 30 tokens twice: 61 x 61 cells, labels "tok_i"
+            assertEquals(61 * 61, html.split("<rect [^>]*data-tip=", -1).length - 1);
+            assertTrue(html.contains("data-tip=\"L1H5&#10;Destination token: &lt;|endoftext|&gt;_0&#10;Source token: "
+                    + "&lt;|endoftext|&gt;_0&#10;value: 1\""), "BOS attends to itself with weight 1");
+        } finally {
+            for (String f : List.of("induction_scores.png", "induction_scores.html", "attention_L1H5.png",
+                    "attention_L1H5.html")) {
+                Files.deleteIfExists(plots.resolve(f));
+            }
+            Files.deleteIfExists(plots);
+        }
+        String none = run("run", "--batch", "1", "--seq-len", "10", "--no-plot");
+        assertTrue(none.startsWith("0\n") && !none.contains("plot:"), none);
+    }
+
+    @Test // catches --plot being ignored, a heads/prompt/patch picture with the wrong axes, or JSON mixed with lines
+    void plotFlagWritesEachCommandsPictures(@TempDir Path dir) throws Exception {
+        String heads = run("heads", "--model", "induction-2l", "--batch", "2", "--seq-len", "20", "--plot",
+                dir.toString());
+        for (String score : List.of("previous_token_head", "duplicate_token_head", "induction_head")) {
+            assertTrue(heads.contains("plot: " + score + ": " + dir.resolve("heads_" + score + ".png")), heads);
+            assertTrue(Files.size(dir.resolve("heads_" + score + ".html")) > 1000, score);
+        }
+        String json = run("heads", "--model", "induction-2l", "--batch", "2", "--seq-len", "20", "--json",
+                "--plot", dir.resolve("json").toString());
+        assertTrue(json.startsWith("0\n{") && !json.contains("plot:"), "stdout stays JSON: " + json);
+        assertTrue(Files.exists(dir.resolve("json/heads_induction_head.png")));
+
+        String prompt = run("prompt", "--model", "tiny-random", "--prompt", "Hello world", "--answer", " there",
+                "--top", "3", "--plot", dir.toString());
+        assertTrue(prompt.contains("plot: top 3 next-token probabilities: " + dir.resolve("prompt_top_tokens.png")),
+                prompt);
+        String bars = Files.readString(dir.resolve("prompt_top_tokens.html"));
+        assertEquals(3, bars.split("<rect [^>]*data-tip=", -1).length - 1, "one bar per top token");
+
+        String patch = run(args(new String[] {"patch", "--model", "induction-2l", "--act", "z", "--plot",
+            dir.toString()}, INDUCTION_CLEAN, INDUCTION_CORRUPTED));
+        assertTrue(patch.contains("plot: get_act_patch_attn_head_out_all_pos: "
+                + dir.resolve("patch_attn_head_out_all_pos.png")), patch);
+        String html = Files.readString(dir.resolve("patch_attn_head_out_all_pos.html"));
+        assertEquals(16, html.split("<rect [^>]*data-tip=", -1).length - 1, "[layer, head] = [2, 8] cells");
+        assertTrue(java.util.regex.Pattern.compile("data-tip=\"Layer: 1&#10;Head: 5&#10;value: (0\\.[5-9][0-9]*|1|1\\.0"
+                + "[0-9]*)\"").matcher(html).find(), "L1H5 restores most of the clean run");
+        assertTrue(PngPixels.read(dir.resolve("patch_attn_head_out_all_pos.png")).centroid(PngPixels::reddish)[2]
+                > 300, "L1H5's cell is red");
+
+        run(args(new String[] {"patch", "--model", "induction-2l", "--act", "resid_pre", "--plot", dir.toString()},
+                INDUCTION_CLEAN, INDUCTION_CORRUPTED));
+        String byPos = Files.readString(dir.resolve("patch_resid_pre.html"));
+        assertTrue(byPos.contains("Position: &lt;|endoftext|&gt;_0") && byPos.contains("Position:  one_7"),
+                "positions labelled tok_i");
+        run(args(new String[] {"patch", "--model", "induction-2l", "--act", "v", "--by-pos", "--plot",
+            dir.toString()}, INDUCTION_CLEAN, INDUCTION_CORRUPTED));
+        String heads2 = Files.readString(dir.resolve("patch_attn_head_v_by_pos.html"));
+        assertTrue(heads2.contains("data-tip=\"Head: L1H7&#10;Position:  six_12&#10;value: "), "rows (layer head)");
+    }
+
+    @Test
+    void plotFolderThatCannotBeMadeIsNamed(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("a-file"), "x");
+        var e = assertThrows(java.io.UncheckedIOException.class, () -> Main.run(new String[] {"heads", "--model",
+            "induction-2l", "--batch", "1", "--seq-len", "5", "--plot", file.resolve("sub").toString()}));
+        assertTrue(e.getMessage().contains("cannot create the plot folder " + file.resolve("sub").toAbsolutePath()),
+                e.getMessage());
+        fails("give --plot DIR or --no-plot, not both", "run", "--plot", dir.toString(), "--no-plot");
     }
 
     @Test
