@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
  * in kernels/pom.xml rerun this class at widths 0, 128 and 512 besides the preferred one.
  */
 class MatmulTest {
-    private static final int[] MS = {1, 2, 3, 7, 8, 9, 17, 120};
+    private static final int[] MS = {1, 2, 3, 7, 8, 9, 17, 120, 487}; // 487: two MC blocks and a 7-row tail
     private static final int[] NS = {1, 5, 8, 23, 97, 300};
     private static final int[] KS = {1, 3, 64, 77, 768};
     private static final double RTOL = 1e-5;
@@ -53,6 +53,7 @@ class MatmulTest {
     void largeShapesMatchScalar() {
         Random random = new Random(7);
         checkPacked(random, 120, 300, 768);
+        checkPacked(random, 487, 300, 768); // parallel tasks of one M block each, and a tail panel
         checkUnpackedTransposed(random, 17, 300, 768);
     }
 
