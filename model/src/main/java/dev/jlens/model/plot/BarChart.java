@@ -8,7 +8,7 @@ import java.util.List;
  * px.bar with {@code orientation="h"}: one bar per category (labels on the left, first at the top), lengths from
  * zero on a linear value axis; hovering a bar shows its category and value. Values must be finite.
  */
-public final class BarChart implements Plot {
+public final class BarChart extends FramedPlot {
     private static final double PLOT_W = 480;
     private static final double BAR_H = 22;
 
@@ -48,18 +48,8 @@ public final class BarChart implements Plot {
     }
 
     @Override
-    public String title() {
-        return frame.title();
-    }
-
-    @Override
-    public int width() {
-        return frame.width();
-    }
-
-    @Override
-    public int height() {
-        return frame.height();
+    Frame frame() {
+        return frame;
     }
 
     @Override

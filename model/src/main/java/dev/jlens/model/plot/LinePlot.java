@@ -11,7 +11,7 @@ import java.util.List;
  * The seeds' {@code line(tensor, x=..., hover_name=labels, title=...)}: values [n] (or [series, n]) against x
  * (default 0..n-1), points marked, hovering a point shows its hover name, x and y. NaN values leave a gap.
  */
-public final class LinePlot implements Plot {
+public final class LinePlot extends FramedPlot {
     private static final double PLOT_W = 640;
     private static final double PLOT_H = 360;
 
@@ -43,18 +43,8 @@ public final class LinePlot implements Plot {
     }
 
     @Override
-    public String title() {
-        return frame.title();
-    }
-
-    @Override
-    public int width() {
-        return frame.width();
-    }
-
-    @Override
-    public int height() {
-        return frame.height();
+    Frame frame() {
+        return frame;
     }
 
     @Override

@@ -12,7 +12,7 @@ import java.util.List;
  * the same number of elements, read flat), optionally coloured on Viridis with a colour bar. Hovering a point
  * shows its hover name, x, y and colour value. Points with a NaN coordinate are left out.
  */
-public final class ScatterPlot implements Plot {
+public final class ScatterPlot extends FramedPlot {
     private static final double PLOT_W = 520;
     private static final double PLOT_H = 420;
 
@@ -51,18 +51,8 @@ public final class ScatterPlot implements Plot {
     }
 
     @Override
-    public String title() {
-        return frame.title();
-    }
-
-    @Override
-    public int width() {
-        return frame.width();
-    }
-
-    @Override
-    public int height() {
-        return frame.height();
+    Frame frame() {
+        return frame;
     }
 
     @Override
