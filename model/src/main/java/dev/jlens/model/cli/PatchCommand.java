@@ -143,24 +143,17 @@ final class PatchCommand {
         for (int i = 0; i < reads.length; i++) {
             reads[i] = first + i;
         }
-        PatchMetric raw = logits -> (float) meanLogProb(logits, reads, clean); // logits [batch, reads, d_vocab]
+        int[][] fromFirst = new int[clean.length][]; // clean[b][first..]: read i predicts fromFirst[b][i + 1]
+        for (int b = 0; b < clean.length; b++) {
+            fromFirst[b] = Arrays.copyOfRange(clean[b], first, pos);
+        }
+        var loss = LogitMetrics.nextTokenLoss(fromFirst, 0, reads.length);
+        PatchMetric raw = logits -> (float) -loss.applyAsDouble(logits); // logits [batch, reads, d_vocab]
         double cleanScore = raw.apply(model.forward(clean).indexSelect(1, reads));
         double corruptedScore = raw.apply(model.forward(corrupted).indexSelect(1, reads));
         var normalise = LogitMetrics.normalized(cleanScore, corruptedScore);
         return new Scored("logprob", PatchMetric.reading(reads, l -> (float) normalise.applyAsDouble(raw.apply(l))),
                 cleanScore, corruptedScore);
-    }
-
-    // mean over b, i of log_softmax(logits[b, i])[clean[b][reads[i] + 1]]
-    private static double meanLogProb(Tensor logits, int[] reads, int[][] clean) {
-        Tensor logProbs = logits.logSoftmax(-1);
-        double sum = 0;
-        for (int b = 0; b < clean.length; b++) {
-            for (int i = 0; i < reads.length; i++) {
-                sum += logProbs.get(b, i, clean[b][reads[i] + 1]);
-            }
-        }
-        return sum / (clean.length * reads.length);
     }
 
     /** "--answers ' Mary, John'" once for every prompt, or once per prompt: [batch][correct, incorrect] ids. */
