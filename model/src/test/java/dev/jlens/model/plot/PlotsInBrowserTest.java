@@ -24,17 +24,6 @@ class PlotsInBrowserTest {
     private static final List<String> TOKENS = List.of("<|endoftext|>", " <img src=x onerror=\"window.pwned=1\">",
             " &amp;", "\n", " \"quoted\"", "'", "</script><script>window.pwned=2</script>", " b");
 
-    // [3, 8]: columns 0-3 positive, 4-7 negative; the largest value 0.95 at row 2, column 3
-    private static Tensor leftPositive() {
-        Tensor t = Tensor.zeros(3, 8);
-        for (int i = 0; i < 3; i++) {
-            for (int j = 0; j < 8; j++) {
-                t.set((j < 4 ? 1 : -1) * (0.6f + 0.1f * i + 0.05f * (j % 4)), i, j);
-            }
-        }
-        return t;
-    }
-
     private static Page open(Plot plot, String name) throws Exception {
         Chromium browser = Chromium.shared();
         Path html = PlotFiles.html(plot, PlotFiles.folder(OUT).resolve(name + ".html"));
@@ -73,8 +62,8 @@ class PlotsInBrowserTest {
     @Test // catches broken escaping, a dead tooltip script, a tooltip showing the wrong cell, or a flipped scale
     void heatmapHoverShowsTheCellAndTokensStayText() throws Exception {
         String title = "Logit <b>diff</b> & \"quotes\"";
-        Heatmap map = Heatmap.of(leftPositive()).x(Labels.positions(TOKENS)).xTitle("Position").yTitle("Layer")
-                .title(title).build();
+        Heatmap map = Heatmap.of(HeatmapPngTest.leftPositive()).x(Labels.positions(TOKENS)).xTitle("Position")
+                .yTitle("Layer").title(title).build();
         try (Page page = open(map, "heatmap")) {
             rendersCleanly(page, "heatmap", 24);
             assertEquals(title, page.eval("document.title"));
