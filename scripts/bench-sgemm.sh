@@ -1,23 +1,31 @@
 #!/usr/bin/env bash
-# SGEMM: jlens (JMH SgemmBenchmark) and numpy/OpenBLAS at the same shapes, interleaved shape by shape.
-#   scripts/bench-sgemm.sh [JMH args...]        e.g. -wi 5 -i 5   (SHAPES="120x768x2304 1x768x50257" to pick)
-# Builds benchmarks.jar when stale (./jlens bench). For each MxKxN shape it runs the JMH benchmark, then the
-# numpy peer (scripts/sgemm_peer.py) right after, so both see the same machine load; then the scalar-twin
-# baseline (SgemmScalarBenchmark) once. Writes target/bench-sgemm/{jmh,numpy}.json and prints shape, jlens
-# GFLOP/s, numpy GFLOP/s and their ratio, with /proc/loadavg before and after.
+# SGEMM: jlens (JMH SgemmBenchmark) and numpy/OpenBLAS at the same shapes, interleaved in rounds.
+#   scripts/bench-sgemm.sh [JMH args...]     e.g. ROUNDS=5 SHAPES="120x768x2304 1x768x50257" scripts/bench-sgemm.sh
+# The speed of this shared machine drifts by up to 1.6x over tens of seconds, so one JMH run beside one numpy run
+# can land on different sides of a drift. Each of ROUNDS (default 5) rounds runs, shape by shape, a short JMH run
+# (default -f 1 -wi 8 -i 10 -w 300ms -r 300ms; JMH args replace these) and right after it the numpy peer
+# (scripts/sgemm_peer.py, PEER_SECONDS default 2), and the table gives the median over rounds of each round's
+# ratio. Then the scalar-twin baseline (SgemmScalarBenchmark) once. Builds benchmarks.jar when stale
+# (./jlens bench); writes target/bench-sgemm/{jmh,numpy}-SHAPE-rROUND.json; prints the table of sgemm_table.py.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 OUT="$ROOT/target/bench-sgemm"
 rm -rf "$OUT"
 mkdir -p "$OUT"
+jmh_args=("$@")
+[ ${#jmh_args[@]} -gt 0 ] || jmh_args=(-f 1 -wi 8 -i 10 -w 300ms -r 300ms)
 if [ -z "${SHAPES:-}" ]; then  # the @Param list of SgemmBenchmark, from JMH's -lp listing
   SHAPES=$("$ROOT/jlens" bench -lp 'SgemmBenchmark.packed' | sed -n 's/.*param "shape" = {\(.*\)}/\1/p' | tr -d ',')
 fi
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
-for shape in $SHAPES; do
-  "$ROOT/jlens" bench 'SgemmBenchmark.packed' -p shape="$shape" -rf json -rff "$OUT/jmh-$shape.json" "$@"
-  python3 "$ROOT/scripts/sgemm_peer.py" "$shape" > "$OUT/numpy-$shape.json"
+for round in $(seq "${ROUNDS:-5}"); do
+  for shape in $SHAPES; do
+    "$ROOT/jlens" bench 'SgemmBenchmark.packed' -p shape="$shape" -rf json -rff "$OUT/jmh-$shape-r$round.json" \
+        "${jmh_args[@]}" > "$OUT/jmh-$shape-r$round.log" 2>&1
+    python3 "$ROOT/scripts/sgemm_peer.py" --seconds "${PEER_SECONDS:-2}" "$shape" > "$OUT/numpy-$shape-r$round.json"
+    echo "round $round $shape done (load $(cut -d' ' -f1 /proc/loadavg))"
+  done
 done
-"$ROOT/jlens" bench 'SgemmScalarBenchmark' -rf json -rff "$OUT/jmh-scalar.json" "$@"
+"$ROOT/jlens" bench 'SgemmScalarBenchmark' -rf json -rff "$OUT/jmh-scalar.json" "${jmh_args[@]}" > "$OUT/jmh-scalar.log" 2>&1
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 python3 "$ROOT/scripts/sgemm_table.py" "$OUT"

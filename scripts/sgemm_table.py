@@ -1,15 +1,21 @@
 #!/usr/bin/env python3
-"""Merges JMH JSON results (SgemmBenchmark, param "shape" = MxKxN) with sgemm_peer.py's JSON results.
+"""Prints the SGEMM table of scripts/bench-sgemm.sh: jlens (JMH SgemmBenchmark.packed) beside numpy, per shape.
 
-Reads every jmh-*.json and numpy-*.json in DIR (as scripts/bench-sgemm.sh writes them) and prints a TSV
-table: shape, jlens GFLOP/s (JMH mean), numpy GFLOP/s (median sample), their ratio, the same from the best
-JMH iteration and the best numpy sample (less sensitive to other processes on a shared machine), and the
-load average around each numpy measurement; then the other benchmarks (e.g. the scalar twin) as GFLOP/s. GFLOP/s = 2*M*N*K /
-time. Also writes DIR/jmh.json and DIR/numpy.json, the merged lists. Usage: sgemm_table.py DIR
+Reads DIR/jmh-SHAPE-rROUND.json (JMH JSON, param "shape" = MxKxN) and DIR/numpy-SHAPE-rROUND.json (sgemm_peer.py),
+pairs them by shape and round, and prints a TSV table per shape over the R rounds:
+  jlens, numpy    the medians over rounds of the JMH mean and of numpy's median sample, in GFLOP/s;
+  ratio           the median over rounds of that round's jlens / numpy (both measured within seconds of each other);
+  ratio range     the lowest and highest round ratio;
+  best ratio      the best JMH iteration of all rounds over the best numpy sample of all rounds (the least
+                  disturbed moments of each).
+Then any other benchmark in DIR/jmh-*.json (e.g. the scalar twin) as GFLOP/s. GFLOP/s = 2*M*N*K / time.
+Usage: sgemm_table.py DIR
 """
 import glob
 import json
 import os
+import re
+import statistics
 import sys
 
 UNIT_TO_S = {"s/op": 1.0, "ms/op": 1e-3, "us/op": 1e-6, "ns/op": 1e-9}
@@ -20,40 +26,50 @@ def gflops(shape, seconds):
     return 2.0 * m * n * k / seconds / 1e9
 
 
-def load(pattern):
-    return [json.load(open(path)) for path in sorted(glob.glob(pattern))]
+def rounds(out, prefix):
+    """{(shape, round): parsed JSON} for DIR/PREFIX-SHAPE-rROUND.json."""
+    found = {}
+    for path in glob.glob(os.path.join(out, prefix + "-*-r*.json")):
+        match = re.fullmatch(prefix + r"-(\d+x\d+x\d+)-r(\d+)\.json", os.path.basename(path))
+        if match:
+            found[(match[1], int(match[2]))] = json.load(open(path))
+    return found
+
+
+def jmh_gflops(run):
+    """(mean, best iteration) of one JMH result in GFLOP/s."""
+    shape, metric = run["params"]["shape"], run["primaryMetric"]
+    unit = UNIT_TO_S[metric["scoreUnit"]]
+    best = min(t for fork in metric["rawData"] for t in fork)
+    return gflops(shape, metric["score"] * unit), gflops(shape, best * unit)
 
 
 def main():
     out = sys.argv[1]
-    jmh = [run for runs in load(os.path.join(out, "jmh-*.json")) for run in runs]
-    peers = load(os.path.join(out, "numpy-*.json"))
-    with open(os.path.join(out, "jmh.json"), "w") as f:
-        json.dump(jmh, f, indent=1)
-    with open(os.path.join(out, "numpy.json"), "w") as f:
-        json.dump(peers, f, indent=1)
-    numpy_by_shape = {r["shape"]: (r, p) for p in peers for r in p["results"]}
-    print("shape\tjlens GFLOP/s\tnumpy GFLOP/s\tratio\tbest: jlens\tnumpy\tratio\tload (numpy before/after)")
-    others = []
-    for run in jmh:
-        shape = run["params"]["shape"]
-        metric = run["primaryMetric"]
-        unit = UNIT_TO_S[metric["scoreUnit"]]
-        value = gflops(shape, metric["score"] * unit)
-        best = gflops(shape, min(t for fork in metric["rawData"] for t in fork) * unit)
-        name = run["benchmark"].rsplit(".", 2)
-        if name[-2:] == ["SgemmBenchmark", "packed"] and shape in numpy_by_shape:
-            ref, peer = numpy_by_shape[shape]
-            print(f"{shape}\t{value:.1f}\t{ref['gflops_median']:.1f}\t{value / ref['gflops_median']:.2f}"
-                  f"\t{best:.1f}\t{ref['gflops_best']:.1f}\t{best / ref['gflops_best']:.2f}"
-                  f"\t{peer['load_before']} / {peer['load_after']}")
-        else:
-            others.append(f"{shape}\t{name[-2]}.{name[-1]}\t{value:.2f}")
+    jmh, peers = rounds(out, "jmh"), rounds(out, "numpy")
+    print("shape\trounds\tjlens GFLOP/s\tnumpy GFLOP/s\tratio\tratio range\tbest: jlens\tnumpy\tratio")
+    for shape in sorted({s for s, _ in jmh}, key=lambda s: [int(x) for x in s.split("x")]):
+        paired = sorted(r for s, r in jmh if s == shape and (s, r) in peers)
+        if not paired:
+            continue
+        ours = [jmh_gflops(jmh[(shape, r)][0]) for r in paired]
+        theirs = [peers[(shape, r)]["results"][0] for r in paired]
+        ratios = [o[0] / t["gflops_median"] for o, t in zip(ours, theirs)]
+        best_ours = max(o[1] for o in ours)
+        best_theirs = max(t["gflops_best"] for t in theirs)
+        print(f"{shape}\t{len(paired)}\t{statistics.median(o[0] for o in ours):.1f}"
+              f"\t{statistics.median(t['gflops_median'] for t in theirs):.1f}\t{statistics.median(ratios):.2f}"
+              f"\t{min(ratios):.2f}-{max(ratios):.2f}\t{best_ours:.1f}\t{best_theirs:.1f}\t{best_ours / best_theirs:.2f}")
+    others = [run for path in sorted(glob.glob(os.path.join(out, "jmh-*.json")))
+              if not re.search(r"-r\d+\.json$", path) for run in json.load(open(path))]
     if others:
         print("\nshape\tbenchmark\tGFLOP/s")
-        print("\n".join(others))
+        for run in others:
+            name = run["benchmark"].rsplit(".", 2)
+            print(f"{run['params']['shape']}\t{name[-2]}.{name[-1]}\t{jmh_gflops(run)[0]:.2f}")
     if peers:
-        print(f"\nnumpy {peers[0]['numpy']}, OPENBLAS_NUM_THREADS={peers[0]['threads']}")
+        first = next(iter(peers.values()))
+        print(f"\nnumpy {first['numpy']}, OPENBLAS_NUM_THREADS={first['threads']}")
 
 
 if __name__ == "__main__":
