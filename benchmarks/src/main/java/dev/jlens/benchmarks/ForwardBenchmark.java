@@ -29,7 +29,7 @@ import org.openjdk.jmh.annotations.TearDown;
  * + attention 12 x 4.B.12.P^2.64 FLOPs: 29.7 GFLOP at 8x15 (a third in the unembedding), 32.2 GFLOP at 1x128.
  * At the ~250 GFLOP/s SGEMM rate that is ~120 ms: the FLOP lower bound. Peer in the same run:
  * scripts/bench-forward.sh times numpy's float32 forward on the same shapes. On a GPU machine:
- * {@code ./jlens bench ForwardBenchmark -jvmArgsAppend -Djlens.backend=cuda -p batch=8x15,1x1024 -p checkpoint=DIR}
+ * {@code ./jlens bench ForwardBenchmark -jvmArgsPrepend -Djlens.backend=cuda -p batch=8x15,1x1024 -p checkpoint=DIR}
  * beside {@code scripts/forward_peer_torch.py --model DIR} (PyTorch eager, fp32).
  */
 @State(Scope.Benchmark)
