@@ -3,7 +3,8 @@
 
 Reads DIR/jmh-SHAPE-rROUND.json (JMH JSON, param "shape" = MxKxN) and DIR/numpy-SHAPE-rROUND.json (sgemm_peer.py),
 pairs them by shape and round, and prints a TSV table per shape over the R rounds:
-  jlens, numpy    the medians over rounds of the JMH mean and of numpy's median sample, in GFLOP/s;
+  jlens, numpy    the medians over rounds of jlens's median JMH iteration and of numpy's median sample (the same
+                  statistic on both sides: a mean would weigh the machine's slow moments more), in GFLOP/s;
   ratio           the median over rounds of that round's jlens / numpy (both measured within seconds of each other);
   ratio range     the lowest and highest round ratio;
   best ratio      the best JMH iteration of all rounds over the best numpy sample of all rounds (the least
@@ -37,11 +38,11 @@ def rounds(out, prefix):
 
 
 def jmh_gflops(run):
-    """(mean, best iteration) of one JMH result in GFLOP/s."""
+    """(median iteration, best iteration) of one JMH result in GFLOP/s."""
     shape, metric = run["params"]["shape"], run["primaryMetric"]
     unit = UNIT_TO_S[metric["scoreUnit"]]
-    best = min(t for fork in metric["rawData"] for t in fork)
-    return gflops(shape, metric["score"] * unit), gflops(shape, best * unit)
+    times = [t for fork in metric["rawData"] for t in fork]
+    return gflops(shape, statistics.median(times) * unit), gflops(shape, min(times) * unit)
 
 
 def main():
