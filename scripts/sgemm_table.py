@@ -2,7 +2,8 @@
 """Prints the SGEMM table of scripts/bench-sgemm.sh: jlens (JMH SgemmBenchmark.packed) beside numpy, per shape.
 
 Reads DIR/jmh-SHAPE-rROUND.json (JMH JSON, param "shape" = MxKxN) and DIR/numpy-SHAPE-rROUND.json (sgemm_peer.py),
-pairs them by shape and round, and prints a TSV table per shape over the R rounds:
+pairs them by shape and round, and prints a TSV table per shape over the R rounds (of every DIR given, pooled:
+copies of target/bench-sgemm from several runs of the same build):
   jlens, numpy    the medians over rounds of jlens's median JMH iteration and of numpy's median sample (the same
                   statistic on both sides: a mean would weigh the machine's slow moments more), in GFLOP/s;
   ratio           the median over rounds of that round's jlens / numpy (both measured within seconds of each other);
@@ -10,7 +11,7 @@ pairs them by shape and round, and prints a TSV table per shape over the R round
   best ratio      the best JMH iteration of all rounds over the best numpy sample of all rounds (the least
                   disturbed moments of each).
 Then any other benchmark in DIR/jmh-*.json (e.g. the scalar twin) as GFLOP/s. GFLOP/s = 2*M*N*K / time.
-Usage: sgemm_table.py DIR
+Usage: sgemm_table.py DIR [DIR...]
 """
 import glob
 import json
@@ -27,13 +28,14 @@ def gflops(shape, seconds):
     return 2.0 * m * n * k / seconds / 1e9
 
 
-def rounds(out, prefix):
-    """{(shape, round): parsed JSON} for DIR/PREFIX-SHAPE-rROUND.json."""
+def rounds(dirs, prefix):
+    """{(shape, "DIR:round"): parsed JSON} for every DIR/PREFIX-SHAPE-rROUND.json."""
     found = {}
-    for path in glob.glob(os.path.join(out, prefix + "-*-r*.json")):
-        match = re.fullmatch(prefix + r"-(\d+x\d+x\d+)-r(\d+)\.json", os.path.basename(path))
-        if match:
-            found[(match[1], int(match[2]))] = json.load(open(path))
+    for out in dirs:
+        for path in glob.glob(os.path.join(out, prefix + "-*-r*.json")):
+            match = re.fullmatch(prefix + r"-(\d+x\d+x\d+)-r(\d+)\.json", os.path.basename(path))
+            if match:
+                found[(match[1], f"{out}:{match[2]}")] = json.load(open(path))
     return found
 
 
@@ -46,8 +48,10 @@ def jmh_gflops(run):
 
 
 def main():
-    out = sys.argv[1]
-    jmh, peers = rounds(out, "jmh"), rounds(out, "numpy")
+    dirs = sys.argv[1:]
+    if not dirs:
+        sys.exit("usage: sgemm_table.py DIR [DIR...]")
+    jmh, peers = rounds(dirs, "jmh"), rounds(dirs, "numpy")
     print("shape\trounds\tjlens GFLOP/s\tnumpy GFLOP/s\tratio\tratio range\tbest: jlens\tnumpy\tratio")
     for shape in sorted({s for s, _ in jmh}, key=lambda s: [int(x) for x in s.split("x")]):
         paired = sorted(r for s, r in jmh if s == shape and (s, r) in peers)
@@ -61,7 +65,7 @@ def main():
         print(f"{shape}\t{len(paired)}\t{statistics.median(o[0] for o in ours):.1f}"
               f"\t{statistics.median(t['gflops_median'] for t in theirs):.1f}\t{statistics.median(ratios):.2f}"
               f"\t{min(ratios):.2f}-{max(ratios):.2f}\t{best_ours:.1f}\t{best_theirs:.1f}\t{best_ours / best_theirs:.2f}")
-    others = [run for path in sorted(glob.glob(os.path.join(out, "jmh-*.json")))
+    others = [run for out in dirs for path in sorted(glob.glob(os.path.join(out, "jmh-*.json")))
               if not re.search(r"-r\d+\.json$", path) for run in json.load(open(path))]
     if others:
         print("\nshape\tbenchmark\tGFLOP/s")
