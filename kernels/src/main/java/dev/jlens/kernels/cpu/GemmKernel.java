@@ -9,7 +9,12 @@ import jdk.incubator.vector.VectorSpecies;
  * {@code a[aOff + r*lda]}) and a slice of one packed panel of B (kLen rows of NR floats back to back at
  * {@code b[bOff]}), keeping the tile in registers. {@link #tile6} is the main tile: 6 rows x 2 vectors, 12
  * FMA chains, which with 2 B vectors and a broadcast fit AVX2's 16 registers without spilling (4 x 3 spills
- * and runs at half speed). The 4-, 2- and 1-row tiles take the last M % 6 rows; the 2- and 1-row tiles run
+ * and runs at half speed). C2 moves an iteration's loads to its top where it can, so what must fit is the
+ * accumulators, the B vectors and every broadcast it hoists: here each row needs its own address arithmetic
+ * and C2 keeps two broadcasts live; with A packed k-major (one index for all rows) it hoisted all of them and
+ * spilled accumulators of 5- and 6-row tiles in some compilations (2-2.7x slower, depending on GC and compile
+ * order), and the spill-proof 4-row packed tile was slower for its 8 FMA chains. scripts/disasm-c2.sh shows
+ * the loop C2 made. The 4-, 2- and 1-row tiles take the last M % 6 rows; the 2- and 1-row tiles run
  * the two halves of K side by side, so that 8 and 4 FMA chains hide the FMA latency. With
  * {@code accumulate} a tile adds to C (the later K blocks); without, it overwrites C.
  */
