@@ -207,7 +207,49 @@ final class GemmKernel {
     }
 
     /**
-     * C[1, NR] (+)= A[1, kLen] . B[kLen, NR]: the GEMV tile. The four quarters of K run side by side (s, t, u, w),
+     * C[1, NR] = A[1, kLen] . B[kLen, NR] for four panels at once, panel i at {@code b[bOff + i*bStride]} and
+     * its C at {@code c[cOff + i*cStride]}: the GEMV tile for one row. Its caller puts the four panels far apart,
+     * so one core streams B from four regions at once (more cache misses in flight than four streams inside one
+     * panel). {@code x.fma(load)} lets C2 fold each load into its FMA, so the loop holds 9 registers.
+     */
+    static void gemv4(float[] c, int cOff, int cStride, float[] a, int aOff,
+                      float[] b, int bOff, int bStride, int kLen) {
+        int b1 = bOff + bStride;
+        int b2 = b1 + bStride;
+        int b3 = b2 + bStride;
+        FloatVector z = FloatVector.zero(S);
+        FloatVector s00 = z;
+        FloatVector s01 = z;
+        FloatVector s10 = z;
+        FloatVector s11 = z;
+        FloatVector s20 = z;
+        FloatVector s21 = z;
+        FloatVector s30 = z;
+        FloatVector s31 = z;
+        for (int k = 0; k < kLen; k++) {
+            FloatVector x = FloatVector.broadcast(S, a[aOff + k]);
+            int o = k * NR;
+            s00 = x.fma(FloatVector.fromArray(S, b, bOff + o), s00);
+            s01 = x.fma(FloatVector.fromArray(S, b, bOff + o + V), s01);
+            s10 = x.fma(FloatVector.fromArray(S, b, b1 + o), s10);
+            s11 = x.fma(FloatVector.fromArray(S, b, b1 + o + V), s11);
+            s20 = x.fma(FloatVector.fromArray(S, b, b2 + o), s20);
+            s21 = x.fma(FloatVector.fromArray(S, b, b2 + o + V), s21);
+            s30 = x.fma(FloatVector.fromArray(S, b, b3 + o), s30);
+            s31 = x.fma(FloatVector.fromArray(S, b, b3 + o + V), s31);
+        }
+        s00.intoArray(c, cOff);
+        s01.intoArray(c, cOff + V);
+        s10.intoArray(c, cOff + cStride);
+        s11.intoArray(c, cOff + cStride + V);
+        s20.intoArray(c, cOff + 2 * cStride);
+        s21.intoArray(c, cOff + 2 * cStride + V);
+        s30.intoArray(c, cOff + 3 * cStride);
+        s31.intoArray(c, cOff + 3 * cStride + V);
+    }
+
+    /**
+     * C[1, NR] (+)= A[1, kLen] . B[kLen, NR]: the 1-row tile (a last row, or a panel {@link #gemv4} left). The four quarters of K run side by side (s, t, u, w),
      * so the panel is read as four streams (more loads in flight for a product bound by memory bandwidth) and the
      * loop keeps a single unit-stride index, whose range checks C2 hoists (a stride-2 loop kept them and ran ~25%
      * slower).

@@ -14,7 +14,8 @@ import java.util.function.IntConsumer;
  * {@link #KC} rows so a panel slice stays in L1 while every row tile of A passes over it, and M into blocks
  * of {@link #MC} rows so the A block stays in L2. Each tile is a {@link GemmKernel} register tile. For a
  * few rows (decode, patching: M <= {@link #SMALL_M}) the product is bound by streaming B, which each
- * thread reads once, front to back. {@code -Djlens.vectorBits=0} runs {@link #multiplyScalar}.
+ * thread reads once; for one row, from four places of its task at once ({@link GemmKernel#gemv4}).
+ * {@code -Djlens.vectorBits=0} runs {@link #multiplyScalar}.
  */
 public final class Matmul {
     /** K rows per block: a 2-vector panel slice of KC rows (16 KiB at 256 bits) stays in L1. */
@@ -130,11 +131,12 @@ public final class Matmul {
         int k = b.k();
         int full = Math.min(p1, b.n() / nr);
         int kc = m <= SMALL_M ? k : KC;
+        int first = m == 1 ? gemvPanels(c, cOff, a, aOff, b, p0, full) : p0;
         for (int i0 = 0; i0 < m; i0 += MC) {
             int rows = Math.min(MC, m - i0);
             for (int k0 = 0; k0 < k; k0 += kc) {
                 int kLen = Math.min(kc, k - k0);
-                for (int p = p0; p < full; p++) {
+                for (int p = first; p < full; p++) {
                     GemmKernel.tiles(c, cOff + i0 * ldc + p * nr, ldc, a, aOff + i0 * lda + k0, lda,
                             b.data, b.offset(p, k0), kLen, rows, k0 > 0);
                 }
@@ -143,6 +145,20 @@ public final class Matmul {
         if (full < p1) {
             tailPanel(c, cOff, ldc, a, aOff, lda, b, m, full);
         }
+    }
+
+    /**
+     * One row: panels [p0, p0 + 4q) of C = A . B, q = (full - p0) / 4, as {@link GemmKernel#gemv4} tiles of the
+     * panels j, j+q, j+2q, j+3q (q panels apart: 192 KiB at K = 768 and 16 panels a task). Returns p0 + 4q,
+     * the first panel left to the other tiles.
+     */
+    private static int gemvPanels(float[] c, int cOff, float[] a, int aOff, PackedMatrix b, int p0, int full) {
+        int nr = b.nr;
+        int q = (full - p0) / 4;
+        for (int j = p0; j < p0 + q; j++) {
+            GemmKernel.gemv4(c, cOff + j * nr, q * nr, a, aOff, b.data, b.offset(j, 0), b.offset(q, 0), b.k());
+        }
+        return p0 + 4 * q;
     }
 
     /** The last panel when NR does not divide N: tiles go to a scratch C[MR, NR], then its N % NR columns to C. */

@@ -54,6 +54,7 @@ class MatmulTest {
         Random random = new Random(7);
         checkPacked(random, 120, 300, 768);
         checkPacked(random, 487, 300, 768); // parallel tasks of one M block each, and a tail panel
+        checkPacked(random, 1, 5003, 768); // one row: parallel tasks of gemv4 quads, leftover panels and a tail
         checkUnpackedTransposed(random, 17, 300, 768);
     }
 
