@@ -26,6 +26,7 @@ for round in $(seq "${ROUNDS:-5}"); do
     echo "round $round $shape done (load $(cut -d' ' -f1 /proc/loadavg))"
   done
 done
-"$ROOT/jlens" bench 'SgemmScalarBenchmark' -rf json -rff "$OUT/jmh-scalar.json" "${jmh_args[@]}" > "$OUT/jmh-scalar.log" 2>&1
+"$ROOT/jlens" bench 'SgemmScalarBenchmark' -rf json -rff "$OUT/jmh-scalar.json" "${jmh_args[@]}" \
+    > "$OUT/jmh-scalar.log" 2>&1
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 python3 "$ROOT/scripts/sgemm_table.py" "$OUT"

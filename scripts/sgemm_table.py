@@ -64,7 +64,8 @@ def main():
         best_theirs = max(t["gflops_best"] for t in theirs)
         print(f"{shape}\t{len(paired)}\t{statistics.median(o[0] for o in ours):.1f}"
               f"\t{statistics.median(t['gflops_median'] for t in theirs):.1f}\t{statistics.median(ratios):.2f}"
-              f"\t{min(ratios):.2f}-{max(ratios):.2f}\t{best_ours:.1f}\t{best_theirs:.1f}\t{best_ours / best_theirs:.2f}")
+              f"\t{min(ratios):.2f}-{max(ratios):.2f}"
+              f"\t{best_ours:.1f}\t{best_theirs:.1f}\t{best_ours / best_theirs:.2f}")
     others = [run for out in dirs for path in sorted(glob.glob(os.path.join(out, "jmh-*.json")))
               if not re.search(r"-r\d+\.json$", path) for run in json.load(open(path))]
     if others:

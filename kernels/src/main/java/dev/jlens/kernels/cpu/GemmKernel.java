@@ -249,10 +249,10 @@ final class GemmKernel {
     }
 
     /**
-     * C[1, NR] (+)= A[1, kLen] . B[kLen, NR]: the 1-row tile (a last row, or a panel {@link #gemv4} left). The four quarters of K run side by side (s, t, u, w),
-     * so the panel is read as four streams (more loads in flight for a product bound by memory bandwidth) and the
-     * loop keeps a single unit-stride index, whose range checks C2 hoists (a stride-2 loop kept them and ran ~25%
-     * slower).
+     * C[1, NR] (+)= A[1, kLen] . B[kLen, NR]: the 1-row tile (a last row, or a panel {@link #gemv4} left). The
+     * four quarters of K run side by side (s, t, u, w), so the panel is read as four streams (more loads in flight
+     * for a product bound by memory bandwidth) and the loop keeps a single unit-stride index, whose range checks C2
+     * hoists (a stride-2 loop kept them and ran ~25% slower).
      */
     static void tile1(float[] c, int cOff, float[] a, int aOff, float[] b, int bOff, int kLen, boolean accumulate) {
         int q = kLen / 4;
