@@ -3,9 +3,9 @@
 #   scripts/bench-sgemm.sh [JMH args...]     e.g. ROUNDS=5 SHAPES="120x768x2304 1x768x50257" scripts/bench-sgemm.sh
 # The speed of this shared machine drifts by up to 1.6x over tens of seconds, so one JMH run beside one numpy run
 # can land on different sides of a drift. Each of ROUNDS (default 5) rounds runs, shape by shape, a short JMH run
-# (default -f 1 -wi 8 -i 10 -w 300ms -r 300ms; JMH args replace these) and right after it the numpy peer
-# (scripts/sgemm_peer.py, PEER_SECONDS default 2), and the table gives the median over rounds of each round's
-# ratio. Then the scalar-twin baseline (SgemmScalarBenchmark) once. Builds benchmarks.jar when stale
+# (default -f 1 -wi 8 -i 10 -w 300ms -r 300ms; JMH args replace these) and right beside it the numpy peer
+# (scripts/sgemm_peer.py, PEER_SECONDS default 2), jlens first in odd rounds and numpy first in even ones so neither
+# side always runs second; the table gives the median over rounds of each round's ratio. Then the scalar-twin baseline (SgemmScalarBenchmark) once. Builds benchmarks.jar when stale
 # (./jlens bench); writes target/bench-sgemm/{jmh,numpy}-SHAPE-rROUND.json; prints the table of sgemm_table.py.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -18,11 +18,16 @@ if [ -z "${SHAPES:-}" ]; then  # the @Param list of SgemmBenchmark, from JMH's -
   SHAPES=$("$ROOT/jlens" bench -lp 'SgemmBenchmark.packed' | sed -n 's/.*param "shape" = {\(.*\)}/\1/p' | tr -d ',')
 fi
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+run_jlens() {
+  "$ROOT/jlens" bench 'SgemmBenchmark.packed' -p shape="$shape" -rf json -rff "$OUT/jmh-$shape-r$round.json" \
+      "${jmh_args[@]}" > "$OUT/jmh-$shape-r$round.log" 2>&1
+}
+run_numpy() {
+  python3 "$ROOT/scripts/sgemm_peer.py" --seconds "${PEER_SECONDS:-2}" "$shape" > "$OUT/numpy-$shape-r$round.json"
+}
 for round in $(seq "${ROUNDS:-5}"); do
   for shape in $SHAPES; do
-    "$ROOT/jlens" bench 'SgemmBenchmark.packed' -p shape="$shape" -rf json -rff "$OUT/jmh-$shape-r$round.json" \
-        "${jmh_args[@]}" > "$OUT/jmh-$shape-r$round.log" 2>&1
-    python3 "$ROOT/scripts/sgemm_peer.py" --seconds "${PEER_SECONDS:-2}" "$shape" > "$OUT/numpy-$shape-r$round.json"
+    if [ $((round % 2)) = 1 ]; then run_jlens; run_numpy; else run_numpy; run_jlens; fi
     echo "round $round $shape done (load $(cut -d' ' -f1 /proc/loadavg))"
   done
 done
