@@ -5,8 +5,10 @@
 # can land on different sides of a drift. Each of ROUNDS (default 5) rounds runs, shape by shape, a short JMH run
 # (default -f 1 -wi 8 -i 10 -w 300ms -r 300ms; JMH args replace these) and right beside it the numpy peer
 # (scripts/sgemm_peer.py, PEER_SECONDS default 2), jlens first in odd rounds and numpy first in even ones so neither
-# side always runs second; the table gives the median over rounds of each round's ratio. Then the scalar-twin baseline (SgemmScalarBenchmark) once. Builds benchmarks.jar when stale
-# (./jlens bench); writes target/bench-sgemm/{jmh,numpy}-SHAPE-rROUND.json; prints the table of sgemm_table.py.
+# side always runs second; the table gives the median over rounds of each round's ratio. One-row shapes also time
+# reading B once (ReadBandwidthBenchmark), their memory floor. Then the scalar-twin baseline (SgemmScalarBenchmark)
+# once. Builds benchmarks.jar when stale (./jlens bench); writes target/bench-sgemm/{jmh,numpy}-SHAPE-rROUND.json;
+# prints the table of sgemm_table.py.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 OUT="$ROOT/target/bench-sgemm"
@@ -18,8 +20,10 @@ if [ -z "${SHAPES:-}" ]; then  # the @Param list of SgemmBenchmark, from JMH's -
   SHAPES=$("$ROOT/jlens" bench -lp 'SgemmBenchmark.packed' | sed -n 's/.*param "shape" = {\(.*\)}/\1/p' | tr -d ',')
 fi
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
-run_jlens() {
-  "$ROOT/jlens" bench 'SgemmBenchmark.packed' -p shape="$shape" -rf json -rff "$OUT/jmh-$shape-r$round.json" \
+run_jlens() {  # one-row products also time reading B once (ReadBandwidthBenchmark), their memory floor
+  local benchmarks='SgemmBenchmark.packed'
+  [ "${shape%%x*}" = 1 ] && benchmarks='SgemmBenchmark.packed|ReadBandwidthBenchmark.read'
+  "$ROOT/jlens" bench "$benchmarks" -p shape="$shape" -rf json -rff "$OUT/jmh-$shape-r$round.json" \
       "${jmh_args[@]}" > "$OUT/jmh-$shape-r$round.log" 2>&1
 }
 run_numpy() {

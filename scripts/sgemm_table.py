@@ -10,6 +10,8 @@ copies of target/bench-sgemm from several runs of the same build):
   ratio range     the lowest and highest round ratio;
   best ratio      the best JMH iteration of all rounds over the best numpy sample of all rounds (the least
                   disturbed moments of each).
+Where a round also ran ReadBandwidthBenchmark (the one-row shapes), a second table: the time to read B once
+(the memory floor of a one-row product) over each side's product time, medians over rounds.
 Then any other benchmark in DIR/jmh-*.json (e.g. the scalar twin) as GFLOP/s. GFLOP/s = 2*M*N*K / time.
 Usage: sgemm_table.py DIR [DIR...]
 """
@@ -39,12 +41,45 @@ def rounds(dirs, prefix):
     return found
 
 
+def benchmark(runs, name):
+    """The JMH result of benchmark method NAME (e.g. "SgemmBenchmark.packed") in one JMH JSON file."""
+    return next(run for run in runs if run["benchmark"].endswith("." + name))
+
+
+def iteration_seconds(run):
+    """Every measured iteration of one JMH result, in seconds per operation."""
+    metric = run["primaryMetric"]
+    return [t * UNIT_TO_S[metric["scoreUnit"]] for fork in metric["rawData"] for t in fork]
+
+
+def median_seconds(run):
+    return statistics.median(iteration_seconds(run))
+
+
 def jmh_gflops(run):
     """(median iteration, best iteration) of one JMH result in GFLOP/s."""
-    shape, metric = run["params"]["shape"], run["primaryMetric"]
-    unit = UNIT_TO_S[metric["scoreUnit"]]
-    times = [t for fork in metric["rawData"] for t in fork]
-    return gflops(shape, statistics.median(times) * unit), gflops(shape, min(times) * unit)
+    shape, times = run["params"]["shape"], iteration_seconds(run)
+    return gflops(shape, statistics.median(times)), gflops(shape, min(times))
+
+
+def print_read_floor(jmh, peers):
+    """For rounds that also ran ReadBandwidthBenchmark: both products' speed as a share of reading B once."""
+    rows = []
+    for (shape, r), runs in sorted(jmh.items()):
+        reads = [run for run in runs if run["benchmark"].endswith(".ReadBandwidthBenchmark.read")]
+        if reads and (shape, r) in peers:
+            floor = median_seconds(reads[0])
+            ours = median_seconds(benchmark(runs, "SgemmBenchmark.packed"))
+            theirs = peers[(shape, r)]["results"][0]["median_ms"] * 1e-3
+            rows.append((shape, floor, floor / ours, floor / theirs))
+    if not rows:
+        return
+    print("\nshape\trounds\tread B once GB/s\tjlens / read floor\tnumpy / read floor  (medians over rounds)")
+    for shape in sorted({row[0] for row in rows}):
+        mine = [row for row in rows if row[0] == shape]
+        _, k, n = (int(x) for x in shape.split("x"))
+        print(f"{shape}\t{len(mine)}\t{statistics.median(4.0 * k * n / row[1] / 1e9 for row in mine):.1f}"
+              f"\t{statistics.median(row[2] for row in mine):.2f}\t{statistics.median(row[3] for row in mine):.2f}")
 
 
 def main():
@@ -57,7 +92,7 @@ def main():
         paired = sorted(r for s, r in jmh if s == shape and (s, r) in peers)
         if not paired:
             continue
-        ours = [jmh_gflops(jmh[(shape, r)][0]) for r in paired]
+        ours = [jmh_gflops(benchmark(jmh[(shape, r)], "SgemmBenchmark.packed")) for r in paired]
         theirs = [peers[(shape, r)]["results"][0] for r in paired]
         ratios = [o[0] / t["gflops_median"] for o, t in zip(ours, theirs)]
         best_ours = max(o[1] for o in ours)
@@ -66,6 +101,7 @@ def main():
               f"\t{statistics.median(t['gflops_median'] for t in theirs):.1f}\t{statistics.median(ratios):.2f}"
               f"\t{min(ratios):.2f}-{max(ratios):.2f}"
               f"\t{best_ours:.1f}\t{best_theirs:.1f}\t{best_ours / best_theirs:.2f}")
+    print_read_floor(jmh, peers)
     others = [run for out in dirs for path in sorted(glob.glob(os.path.join(out, "jmh-*.json")))
               if not re.search(r"-r\d+\.json$", path) for run in json.load(open(path))]
     if others:

@@ -33,7 +33,8 @@ class CpuThreadsTest {
     void badSpinTimesAreNamed() {
         for (String bad : new String[] {"-1", "1ms"}) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CpuThreads.spinMicros(bad));
-            assertEquals("-Djlens.spinMicros=" + bad + " is not a spin time in microseconds (0 or more)", e.getMessage());
+            assertEquals("-Djlens.spinMicros=" + bad + " is not a spin time in microseconds (0 or more)",
+                    e.getMessage());
         }
     }
 }

@@ -1,4 +1,4 @@
-// WorkerCrew: every task exactly once, failures reach the caller, nesting and rival callers run inline, no lost wake-up.
+// WorkerCrew: every task once, failures reach the caller, nested and rival callers run inline, helpers always wake.
 package dev.jlens.kernels.cpu;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -32,7 +32,7 @@ class WorkerCrewTest {
                     AtomicIntegerArray runs = new AtomicIntegerArray(n);
                     crew.parallelFor(n, runs::incrementAndGet);
                     for (int i = 0; i < n; i++) {
-                        assertEquals(1, runs.get(i), "job " + job + ": task " + i + " of " + n + " ran this many times");
+                        assertEquals(1, runs.get(i), "job " + job + ": runs of task " + i + " of " + n);
                     }
                 }
             });
@@ -54,7 +54,7 @@ class WorkerCrewTest {
                         started.countDown();
                         awaitUninterruptibly(started);
                     });
-                    assertEquals(threads, names.size(), "job " + job + ": distinct threads that ran the tasks: " + names);
+                    assertEquals(threads, names.size(), "job " + job + ": threads that ran the tasks: " + names);
                     assertTrue(names.contains(Thread.currentThread().getName()), "the caller runs tasks too: " + names);
                 }
             });
