@@ -20,7 +20,6 @@ import java.util.function.IntConsumer;
  * the job from starting further tasks and is rethrown to the caller once the running tasks have ended.
  */
 final class WorkerCrew implements AutoCloseable {
-    private final int threads;
     private final long spinNanos;
     private final Thread[] helpers;
     private final AtomicBoolean busy = new AtomicBoolean();
@@ -35,7 +34,6 @@ final class WorkerCrew implements AutoCloseable {
             throw new IllegalArgumentException("WorkerCrew needs threads >= 1 and spinNanos >= 0, got threads="
                     + threads + ", spinNanos=" + spinNanos);
         }
-        this.threads = threads;
         this.spinNanos = spinNanos;
         this.helpers = new Thread[threads - 1];
         this.parked = new AtomicBoolean[threads - 1];
@@ -45,11 +43,6 @@ final class WorkerCrew implements AutoCloseable {
             helpers[h] = Thread.ofPlatform().name(name + "-" + (h + 1)).daemon().unstarted(() -> helperLoop(slot));
             helpers[h].start();
         }
-    }
-
-    /** Threads a job may use, including the caller. */
-    int threads() {
-        return threads;
     }
 
     /** Runs {@code task.accept(i)} for every i in [0, n); returns when all have ended. */
