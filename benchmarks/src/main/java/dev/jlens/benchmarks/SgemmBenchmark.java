@@ -3,6 +3,9 @@ package dev.jlens.benchmarks;
 
 import dev.jlens.kernels.cpu.Matmul;
 import dev.jlens.kernels.cpu.PackedMatrix;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Param;
@@ -19,8 +22,9 @@ import org.openjdk.jmh.annotations.State;
  * <p>Napkin math: FLOPs = 2*M*N*K per operation, so GFLOP/s = 2*M*N*K / (ms/op * 1e6). 120x768x2304 is
  * 0.42 GFLOP, ~3 ms at 150 GFLOP/s (2 Zen 3 cores peak at ~2 x 16 FMA lanes x 2 x 3 GHz = 192 GFLOP/s).
  * 1x768x50257 reads the packed B once: 154 MB, ~5 ms at 30 GB/s, i.e. ~15 GFLOP/s. The peers in the same
- * run: numpy/OpenBLAS at the same shapes (scripts/bench-sgemm.sh) and the scalar twin
- * ({@link SgemmScalarBenchmark}, at smaller shapes: it is ~100x slower).
+ * run: {@link #openblas}, OpenBLAS on the same operands under this same harness; numpy/OpenBLAS at the same
+ * shapes (scripts/bench-sgemm.sh); and the scalar twin ({@link SgemmScalarBenchmark}, at smaller shapes: it is
+ * ~100x slower).
  */
 @State(Scope.Benchmark)
 public class SgemmBenchmark extends JlensBenchmark {
@@ -31,6 +35,7 @@ public class SgemmBenchmark extends JlensBenchmark {
     private int m;
     private int n;
     private int k;
+    private float[] bRowMajor; // [K, N], kept for NativeOperands
     private float[] a; // [M, K]
     private PackedMatrix b; // [K, N] packed
     private float[] c; // [M, N]
@@ -42,7 +47,8 @@ public class SgemmBenchmark extends JlensBenchmark {
         k = mkn[1];
         n = mkn[2];
         a = randoms(m * k, 1);
-        b = Matmul.pack(randoms(k * n, 2), 0, n, 1, k, n);
+        bRowMajor = randoms(k * n, 2);
+        b = Matmul.pack(bRowMajor, 0, n, 1, k, n);
         c = new float[m * n];
     }
 
@@ -51,5 +57,51 @@ public class SgemmBenchmark extends JlensBenchmark {
     public float[] packed() {
         Matmul.multiply(c, 0, n, a, 0, k, b, m);
         return c;
+    }
+
+    /**
+     * The same C = A . B by OpenBLAS (sgemm; sgemv for one row, as numpy does), operands in native memory:
+     * 2*M*N*K FLOPs.
+     */
+    @Benchmark
+    public MemorySegment openblas(NativeOperands operands) {
+        operands.blas.multiply(operands.c, operands.a, operands.b, m, n, k);
+        return operands.c;
+    }
+
+    /**
+     * {@link #openblas}'s operands: this benchmark's A and B copied into 64-byte-aligned native memory, and the
+     * library named by {@code -Djlens.openblas}. Setup checks OpenBLAS's C against {@link Matmul}'s, so a wrong
+     * binding stops the run instead of timing garbage.
+     */
+    @State(Scope.Benchmark)
+    public static class NativeOperands {
+        OpenBlas blas;
+        MemorySegment a;
+        MemorySegment b;
+        MemorySegment c;
+
+        @Setup(Level.Trial)
+        public void setup(SgemmBenchmark bench) {
+            blas = OpenBlas.load(System.getProperty("jlens.openblas"));
+            a = copy(bench.a);
+            b = copy(bench.bRowMajor);
+            c = Arena.global().allocate(4L * bench.m * bench.n, 64);
+            bench.packed();
+            blas.multiply(c, a, b, bench.m, bench.n, bench.k);
+            for (int i = 0; i < bench.c.length; i++) {
+                float theirs = c.getAtIndex(ValueLayout.JAVA_FLOAT, i);
+                if (Math.abs(theirs - bench.c[i]) > 1e-3f * (1 + Math.abs(bench.c[i]))) {
+                    throw new IllegalStateException(blas.name + " gives C[" + i + "] = " + theirs + ", Matmul "
+                            + bench.c[i] + " at shape " + bench.shape);
+                }
+            }
+        }
+
+        private static MemorySegment copy(float[] x) {
+            MemorySegment segment = Arena.global().allocate(4L * x.length, 64);
+            MemorySegment.copy(x, 0, segment, ValueLayout.JAVA_FLOAT, 0, x.length);
+            return segment;
+        }
     }
 }

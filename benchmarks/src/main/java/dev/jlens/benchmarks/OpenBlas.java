@@ -1,0 +1,108 @@
+// A BLAS peer inside the JVM: OpenBLAS's cblas_sgemm called through the FFM API, C = A . B row-major in fp32.
+package dev.jlens.benchmarks;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Binds {@code cblas_sgemm} and {@code cblas_sgemv} of an OpenBLAS shared library, so that the peer of
+ * {@link SgemmBenchmark} runs under the same harness, in the same process, as the product it is compared with.
+ * Like numpy's matmul, a product of one row calls sgemv (OpenBLAS's sgemm is ~4x slower at M = 1). The library is
+ * the one numpy bundles (scripts/openblas-path.py finds it), whose symbols carry a prefix and, in the
+ * 64-bit-integer build, a suffix: this tries {@code cblas_}, {@code scipy_cblas_} (32-bit integers) and
+ * {@code scipy_cblas_...64_} (64-bit integers), in that order. OpenBLAS runs on its own threads
+ * ({@code OPENBLAS_NUM_THREADS}, default all cores), as it does under numpy.
+ */
+final class OpenBlas {
+    private static final int ROW_MAJOR = 101;
+    private static final int NO_TRANS = 111;
+    private static final int TRANS = 112;
+    /** Symbol name forms: prefix, suffix and whether integers are 64-bit. */
+    private static final List<String[]> FORMS = List.of(new String[] {"cblas_", "", "32"},
+            new String[] {"scipy_cblas_", "", "32"}, new String[] {"scipy_cblas_", "64_", "64"});
+
+    private final MethodHandle sgemm;
+    private final MethodHandle sgemv;
+    private final boolean ilp64;
+    /** The library and sgemm symbol bound, e.g. {@code libscipy_openblas64_.so:scipy_cblas_sgemm64_}. */
+    final String name;
+
+    private OpenBlas(MethodHandle sgemm, MethodHandle sgemv, boolean ilp64, String name) {
+        this.sgemm = sgemm;
+        this.sgemv = sgemv;
+        this.ilp64 = ilp64;
+        this.name = name;
+    }
+
+    /** Loads the library at {@code path} (the {@code jlens.openblas} property) and binds its sgemm. */
+    static OpenBlas load(String path) {
+        if (path == null || path.isBlank()) {
+            throw new IllegalStateException("no OpenBLAS library: pass -Djlens.openblas=/path/to/libopenblas.so"
+                    + " (scripts/openblas-path.py prints the one numpy bundles)");
+        }
+        Path file = Path.of(path);
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalStateException("-Djlens.openblas=" + path + " is not a file");
+        }
+        SymbolLookup library = SymbolLookup.libraryLookup(file, Arena.global());
+        for (String[] form : FORMS) {
+            Optional<MemorySegment> gemm = library.find(form[0] + "sgemm" + form[1]);
+            Optional<MemorySegment> gemv = library.find(form[0] + "sgemv" + form[1]);
+            if (gemm.isPresent() && gemv.isPresent()) {
+                boolean ilp64 = form[2].equals("64");
+                Linker linker = Linker.nativeLinker();
+                return new OpenBlas(linker.downcallHandle(gemm.get(), gemmDescriptor(ilp64)),
+                        linker.downcallHandle(gemv.get(), gemvDescriptor(ilp64)), ilp64,
+                        file.getFileName() + ":" + form[0] + "sgemm" + form[1]);
+            }
+        }
+        throw new IllegalStateException(path + " exports none of cblas_sgemm/sgemv, scipy_cblas_sgemm/sgemv,"
+                + " scipy_cblas_sgemm64_/sgemv64_");
+    }
+
+    // void sgemm(order, transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc); M..ldc int or int64
+    private static FunctionDescriptor gemmDescriptor(boolean ilp64) {
+        ValueLayout index = ilp64 ? ValueLayout.JAVA_LONG : ValueLayout.JAVA_INT;
+        ValueLayout i32 = ValueLayout.JAVA_INT;
+        ValueLayout f32 = ValueLayout.JAVA_FLOAT;
+        ValueLayout ptr = ValueLayout.ADDRESS;
+        return FunctionDescriptor.ofVoid(i32, i32, i32, index, index, index, f32, ptr, index, ptr, index, f32, ptr,
+                index);
+    }
+
+    // void sgemv(order, trans, M, N, alpha, A, lda, X, incX, beta, Y, incY); M..incY int or int64
+    private static FunctionDescriptor gemvDescriptor(boolean ilp64) {
+        ValueLayout index = ilp64 ? ValueLayout.JAVA_LONG : ValueLayout.JAVA_INT;
+        ValueLayout i32 = ValueLayout.JAVA_INT;
+        ValueLayout f32 = ValueLayout.JAVA_FLOAT;
+        ValueLayout ptr = ValueLayout.ADDRESS;
+        return FunctionDescriptor.ofVoid(i32, i32, index, index, f32, ptr, index, ptr, index, f32, ptr, index);
+    }
+
+    /** C[M,N] = A[M,K] . B[K,N], all row-major and dense, in native memory; M = 1 as c = B^T a (sgemv). */
+    void multiply(MemorySegment c, MemorySegment a, MemorySegment b, int m, int n, int k) {
+        try {
+            if (m == 1 && ilp64) {
+                sgemv.invokeExact(ROW_MAJOR, TRANS, (long) k, (long) n, 1f, b, (long) n, a, 1L, 0f, c, 1L);
+            } else if (m == 1) {
+                sgemv.invokeExact(ROW_MAJOR, TRANS, k, n, 1f, b, n, a, 1, 0f, c, 1);
+            } else if (ilp64) {
+                sgemm.invokeExact(ROW_MAJOR, NO_TRANS, NO_TRANS, (long) m, (long) n, (long) k, 1f, a, (long) k, b,
+                        (long) n, 0f, c, (long) n);
+            } else {
+                sgemm.invokeExact(ROW_MAJOR, NO_TRANS, NO_TRANS, m, n, k, 1f, a, k, b, n, 0f, c, n);
+            }
+        } catch (Throwable t) {
+            throw new IllegalStateException(name + " failed", t);
+        }
+    }
+}
