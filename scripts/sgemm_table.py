@@ -53,25 +53,20 @@ def iteration_seconds(run):
     return [t * UNIT_TO_S[metric["scoreUnit"]] for fork in metric["rawData"] for t in fork]
 
 
-def median_seconds(run):
-    return statistics.median(iteration_seconds(run))
+def median_best_seconds(run):
+    """(median iteration, best iteration) of one JMH result, in seconds per operation."""
+    times = iteration_seconds(run)
+    return statistics.median(times), min(times)
 
 
 def jmh_gflops(run):
     """(median iteration, best iteration) of one JMH result in GFLOP/s."""
-    shape, times = run["params"]["shape"], iteration_seconds(run)
-    return gflops(shape, statistics.median(times)), gflops(shape, min(times))
+    return tuple(gflops(run["params"]["shape"], t) for t in median_best_seconds(run))
 
 
 def numpy_seconds(result):
     """(median, best) seconds per product of one sgemm_peer.py result."""
     return result["results"][0]["median_ms"] * 1e-3, result["results"][0]["best_ms"] * 1e-3
-
-
-def jmh_seconds(runs, name):
-    """(median, best) seconds per operation of benchmark NAME in one JMH JSON file."""
-    times = iteration_seconds(benchmark(runs, name))
-    return statistics.median(times), min(times)
 
 
 def print_ratio_table(peer_name, ours, peer):
@@ -92,16 +87,15 @@ def print_ratio_table(peer_name, ours, peer):
               f"\t{best_mine / best_theirs:.2f}")
 
 
-def print_read_floor(jmh, peers):
+def print_read_floor(jmh, ours, peers):
     """For rounds that also ran ReadBandwidthBenchmark: each side's product speed as a share of reading B once."""
     names = ["jlens"] + list(peers)
     rows = {}  # shape -> one [floor, side / floor...] per round that has every side
     for (shape, r), runs in sorted(jmh.items()):
         reads = [run for run in runs if run["benchmark"].endswith(".ReadBandwidthBenchmark.read")]
         if reads and all((shape, r) in peer for peer in peers.values()):
-            floor = median_seconds(reads[0])
-            sides = [median_seconds(benchmark(runs, "SgemmBenchmark.packed"))]
-            sides += [peer[(shape, r)][0] for peer in peers.values()]
+            floor = median_best_seconds(reads[0])[0]
+            sides = [ours[(shape, r)][0]] + [peer[(shape, r)][0] for peer in peers.values()]
             rows.setdefault(shape, []).append([floor] + [floor / t for t in sides])
     if not rows:
         return
@@ -119,14 +113,14 @@ def main():
     if not dirs:
         sys.exit("usage: sgemm_table.py DIR [DIR...]")
     jmh, numpy = rounds(dirs, "jmh"), rounds(dirs, "numpy")
-    ours = {key: jmh_seconds(runs, "SgemmBenchmark.packed") for key, runs in jmh.items()}
-    peers = {"openblas": {key: jmh_seconds(runs, "SgemmBenchmark.openblas")
+    ours = {key: median_best_seconds(benchmark(runs, "SgemmBenchmark.packed")) for key, runs in jmh.items()}
+    peers = {"openblas": {key: median_best_seconds(benchmark(runs, "SgemmBenchmark.openblas"))
                           for key, runs in rounds(dirs, "openblas").items()},
              "numpy": {key: numpy_seconds(result) for key, result in numpy.items()}}
     peers = {name: peer for name, peer in peers.items() if peer}
     for name, peer in peers.items():
         print_ratio_table(name, ours, peer)
-    print_read_floor(jmh, peers)
+    print_read_floor(jmh, ours, peers)
     others = [run for out in dirs for path in sorted(glob.glob(os.path.join(out, "jmh-*.json")))
               if not re.search(r"-r\d+\.json$", path) for run in json.load(open(path))]
     if others:

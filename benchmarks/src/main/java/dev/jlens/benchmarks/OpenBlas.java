@@ -1,4 +1,4 @@
-// A BLAS peer inside the JVM: OpenBLAS's cblas_sgemm called through the FFM API, C = A . B row-major in fp32.
+// A BLAS peer inside the JVM: OpenBLAS's cblas_sgemm/sgemv called through the FFM API, C = A . B row-major in fp32.
 package dev.jlens.benchmarks;
 
 import java.lang.foreign.Arena;
@@ -19,31 +19,36 @@ import java.util.Optional;
  * Like numpy's matmul, a product of one row calls sgemv (OpenBLAS's sgemm is ~4x slower at M = 1). The library is
  * the one numpy bundles (scripts/openblas-path.py finds it), whose symbols carry a prefix and, in the
  * 64-bit-integer build, a suffix: this tries {@code cblas_}, {@code scipy_cblas_} (32-bit integers) and
- * {@code scipy_cblas_...64_} (64-bit integers), in that order. OpenBLAS runs on its own threads
- * ({@code OPENBLAS_NUM_THREADS}, default all cores), as it does under numpy.
+ * {@code scipy_cblas_...64_} (64-bit integers, which the bound handles widen from int), in that order. OpenBLAS
+ * runs on its own threads ({@code OPENBLAS_NUM_THREADS}, default all cores), as it does under numpy.
  */
 final class OpenBlas {
     private static final int ROW_MAJOR = 101;
     private static final int NO_TRANS = 111;
     private static final int TRANS = 112;
-    /** Symbol name forms: prefix, suffix and whether integers are 64-bit. */
-    private static final List<String[]> FORMS = List.of(new String[] {"cblas_", "", "32"},
-            new String[] {"scipy_cblas_", "", "32"}, new String[] {"scipy_cblas_", "64_", "64"});
+    private static final List<SymbolForm> FORMS = List.of(new SymbolForm("cblas_", "", false),
+            new SymbolForm("scipy_cblas_", "", false), new SymbolForm("scipy_cblas_", "64_", true));
 
+    /** How a build names its functions: {@code prefix + "sgemm" + suffix}, integers 64-bit when ilp64. */
+    private record SymbolForm(String prefix, String suffix, boolean ilp64) {
+        String name(String function) {
+            return prefix + function + suffix;
+        }
+    }
+
+    /** sgemm and sgemv with int integer arguments, whatever the build's integer width. */
     private final MethodHandle sgemm;
     private final MethodHandle sgemv;
-    private final boolean ilp64;
     /** The library and sgemm symbol bound, e.g. {@code libscipy_openblas64_.so:scipy_cblas_sgemm64_}. */
     final String name;
 
-    private OpenBlas(MethodHandle sgemm, MethodHandle sgemv, boolean ilp64, String name) {
+    private OpenBlas(MethodHandle sgemm, MethodHandle sgemv, String name) {
         this.sgemm = sgemm;
         this.sgemv = sgemv;
-        this.ilp64 = ilp64;
         this.name = name;
     }
 
-    /** Loads the library at {@code path} (the {@code jlens.openblas} property) and binds its sgemm. */
+    /** Loads the library at {@code path} (the {@code jlens.openblas} property) and binds its sgemm and sgemv. */
     static OpenBlas load(String path) {
         if (path == null || path.isBlank()) {
             throw new IllegalStateException("no OpenBLAS library: pass -Djlens.openblas=/path/to/libopenblas.so"
@@ -54,19 +59,23 @@ final class OpenBlas {
             throw new IllegalStateException("-Djlens.openblas=" + path + " is not a file");
         }
         SymbolLookup library = SymbolLookup.libraryLookup(file, Arena.global());
-        for (String[] form : FORMS) {
-            Optional<MemorySegment> gemm = library.find(form[0] + "sgemm" + form[1]);
-            Optional<MemorySegment> gemv = library.find(form[0] + "sgemv" + form[1]);
+        for (SymbolForm form : FORMS) {
+            Optional<MemorySegment> gemm = library.find(form.name("sgemm"));
+            Optional<MemorySegment> gemv = library.find(form.name("sgemv"));
             if (gemm.isPresent() && gemv.isPresent()) {
-                boolean ilp64 = form[2].equals("64");
-                Linker linker = Linker.nativeLinker();
-                return new OpenBlas(linker.downcallHandle(gemm.get(), gemmDescriptor(ilp64)),
-                        linker.downcallHandle(gemv.get(), gemvDescriptor(ilp64)), ilp64,
-                        file.getFileName() + ":" + form[0] + "sgemm" + form[1]);
+                return new OpenBlas(bind(gemm.get(), gemmDescriptor(form.ilp64()), gemmDescriptor(false)),
+                        bind(gemv.get(), gemvDescriptor(form.ilp64()), gemvDescriptor(false)),
+                        file.getFileName() + ":" + form.name("sgemm"));
             }
         }
         throw new IllegalStateException(path + " exports none of cblas_sgemm/sgemv, scipy_cblas_sgemm/sgemv,"
                 + " scipy_cblas_sgemm64_/sgemv64_");
+    }
+
+    // the downcall of `function`, called with the types of `callerType` (int widens to int64 where the build wants)
+    private static MethodHandle bind(MemorySegment function, FunctionDescriptor nativeType,
+                                     FunctionDescriptor callerType) {
+        return Linker.nativeLinker().downcallHandle(function, nativeType).asType(callerType.toMethodType());
     }
 
     // void sgemm(order, transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc); M..ldc int or int64
@@ -91,13 +100,8 @@ final class OpenBlas {
     /** C[M,N] = A[M,K] . B[K,N], all row-major and dense, in native memory; M = 1 as c = B^T a (sgemv). */
     void multiply(MemorySegment c, MemorySegment a, MemorySegment b, int m, int n, int k) {
         try {
-            if (m == 1 && ilp64) {
-                sgemv.invokeExact(ROW_MAJOR, TRANS, (long) k, (long) n, 1f, b, (long) n, a, 1L, 0f, c, 1L);
-            } else if (m == 1) {
+            if (m == 1) {
                 sgemv.invokeExact(ROW_MAJOR, TRANS, k, n, 1f, b, n, a, 1, 0f, c, 1);
-            } else if (ilp64) {
-                sgemm.invokeExact(ROW_MAJOR, NO_TRANS, NO_TRANS, (long) m, (long) n, (long) k, 1f, a, (long) k, b,
-                        (long) n, 0f, c, (long) n);
             } else {
                 sgemm.invokeExact(ROW_MAJOR, NO_TRANS, NO_TRANS, m, n, k, 1f, a, k, b, n, 0f, c, n);
             }
