@@ -28,6 +28,9 @@ final class OpenBlas {
     private static final int TRANS = 112;
     private static final List<SymbolForm> FORMS = List.of(new SymbolForm("cblas_", "", false),
             new SymbolForm("scipy_cblas_", "", false), new SymbolForm("scipy_cblas_", "64_", true));
+    private static final ValueLayout I32 = ValueLayout.JAVA_INT;
+    private static final ValueLayout F32 = ValueLayout.JAVA_FLOAT;
+    private static final ValueLayout PTR = ValueLayout.ADDRESS;
 
     /** How a build names its functions: {@code prefix + "sgemm" + suffix}, integers 64-bit when ilp64. */
     private record SymbolForm(String prefix, String suffix, boolean ilp64) {
@@ -78,23 +81,21 @@ final class OpenBlas {
         return Linker.nativeLinker().downcallHandle(function, nativeType).asType(callerType.toMethodType());
     }
 
-    // void sgemm(order, transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc); M..ldc int or int64
-    private static FunctionDescriptor gemmDescriptor(boolean ilp64) {
-        ValueLayout index = ilp64 ? ValueLayout.JAVA_LONG : ValueLayout.JAVA_INT;
-        ValueLayout i32 = ValueLayout.JAVA_INT;
-        ValueLayout f32 = ValueLayout.JAVA_FLOAT;
-        ValueLayout ptr = ValueLayout.ADDRESS;
-        return FunctionDescriptor.ofVoid(i32, i32, i32, index, index, index, f32, ptr, index, ptr, index, f32, ptr,
-                index);
+    // the layout of a size, leading dimension or increment: int64 in 64-bit-integer builds, else int
+    private static ValueLayout index(boolean ilp64) {
+        return ilp64 ? ValueLayout.JAVA_LONG : I32;
     }
 
-    // void sgemv(order, trans, M, N, alpha, A, lda, X, incX, beta, Y, incY); M..incY int or int64
+    // void sgemm(order, transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc)
+    private static FunctionDescriptor gemmDescriptor(boolean ilp64) {
+        ValueLayout ix = index(ilp64);
+        return FunctionDescriptor.ofVoid(I32, I32, I32, ix, ix, ix, F32, PTR, ix, PTR, ix, F32, PTR, ix);
+    }
+
+    // void sgemv(order, trans, M, N, alpha, A, lda, X, incX, beta, Y, incY)
     private static FunctionDescriptor gemvDescriptor(boolean ilp64) {
-        ValueLayout index = ilp64 ? ValueLayout.JAVA_LONG : ValueLayout.JAVA_INT;
-        ValueLayout i32 = ValueLayout.JAVA_INT;
-        ValueLayout f32 = ValueLayout.JAVA_FLOAT;
-        ValueLayout ptr = ValueLayout.ADDRESS;
-        return FunctionDescriptor.ofVoid(i32, i32, index, index, f32, ptr, index, ptr, index, f32, ptr, index);
+        ValueLayout ix = index(ilp64);
+        return FunctionDescriptor.ofVoid(I32, I32, ix, ix, F32, PTR, ix, PTR, ix, F32, PTR, ix);
     }
 
     /** C[M,N] = A[M,K] . B[K,N], all row-major and dense, in native memory; M = 1 as c = B^T a (sgemv). */
