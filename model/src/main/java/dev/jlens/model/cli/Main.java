@@ -1,19 +1,27 @@
-// Entry point of ./jlens: parses the command, runs it, and turns errors into a message and an exit code.
+// Entry point of ./jlens: parses the command, runs it, and turns errors into one line and an exit code.
 package dev.jlens.model.cli;
 
 import dev.jlens.model.HookedGpt2;
 import dev.jlens.model.builtin.BuiltinModels;
 import dev.jlens.model.builtin.InductionModel;
 import dev.jlens.model.pretrained.Pretrained;
+import dev.jlens.model.weights.HubException;
 import dev.jlens.model.weights.ProcessingOptions;
 import dev.jlens.tensor.backend.Backend;
 import dev.jlens.tensor.backend.Backends;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /** The jlens command line. Only this package may exit the JVM. */
 public final class Main {
+    private static final String VERBOSE = "--verbose";
+    private static final List<String> COMMANDS = List.of("run", "heads", "prompt", "patch", "tokenize", "logits",
+            "verify", "selfcheck");
     private static final String USAGE = """
             usage: ./jlens <command> [options]
               run [--model M] [--batch B] [--seq-len L] [--seed S] [--plot DIR | --no-plot]
@@ -48,6 +56,7 @@ public final class Main {
               --device D       cuda or cpu: the same as --backend D (PyTorch's word)
               --plot DIR       (run, heads, prompt, patch) write the command's pictures to DIR: a PNG and a
                                self-contained HTML page with hover values each
+              --verbose        on failure, print the stack trace as well as the one-line "jlens: ..." message
             models: built-in %s, a Hugging Face id (gpt2, gpt2-medium, openai-community/gpt2, ...) from the
                     Hugging Face cache or downloaded into it, or a folder with config.json and model.safetensors;
                     weights are processed as TransformerLens' from_pretrained unless --no-processing
@@ -55,18 +64,48 @@ public final class Main {
 
     private Main() {}
 
-    /** Runs one command; exits 0 on success, 1 on a failed check, 2 on bad usage or input. */
+    /**
+     * Runs one command; exits 0 on success, 1 on a failed check, 2 on bad usage or input or a model that cannot be
+     * had (hub unreachable, gated, not found), 3 on an unexpected error.
+     */
     public static void main(String[] args) {
         System.setProperty("java.awt.headless", "true"); // plots are drawn off-screen, also on machines with a display
+        System.exit(execute(args, System.getenv(), System.err));
+    }
+
+    /**
+     * Runs one command with environment {@code env} (HF_HOME, HF_ENDPOINT, HF_TOKEN, ...) and returns its exit code;
+     * a failure is one line {@code jlens: <message>} on {@code err}, after its stack trace when {@code --verbose}
+     * is among the arguments.
+     */
+    static int execute(String[] args, Map<String, String> env, PrintStream err) {
+        boolean verbose = Arrays.asList(args).contains(VERBOSE);
         try {
-            System.exit(run(args));
-        } catch (IllegalArgumentException | IllegalStateException | java.io.UncheckedIOException e) {
-            System.err.println("jlens: " + e.getMessage());
-            System.exit(2);
+            return run(args, env);
+        } catch (IllegalArgumentException | IllegalStateException | UncheckedIOException | HubException e) {
+            return fail(err, verbose, e, e.getMessage() != null ? e.getMessage() : e.toString(), 2);
+        } catch (RuntimeException | Error e) {
+            return fail(err, verbose, e, "unexpected " + e + (verbose ? "" : " (rerun with --verbose for the stack "
+                    + "trace)"), 3);
         }
     }
 
+    private static int fail(PrintStream err, boolean verbose, Throwable e, String message, int code) {
+        if (verbose) {
+            e.printStackTrace(err);
+        }
+        err.println("jlens: " + message.strip().replaceAll("\\s*\\R\\s*", " "));
+        err.flush();
+        return code;
+    }
+
+    /** Runs one command with the process environment; failures are thrown (see {@link #execute}). */
     static int run(String[] args) {
+        return run(args, System.getenv());
+    }
+
+    private static int run(String[] argv, Map<String, String> env) {
+        String[] args = argv.length > 0 && argv[0].equals(VERBOSE) ? Arrays.copyOfRange(argv, 1, argv.length) : argv;
         if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h")) {
             System.out.print(USAGE);
             return args.length == 0 ? 2 : 0;
@@ -82,7 +121,7 @@ public final class Main {
                 }
                 PlotDir plots = a.has("--no-plot") ? null
                         : new PlotDir(Path.of(a.get("--plot", PlotDir.DEFAULT.toString())), System.out);
-                HookedGpt2 model = load(a.get("--model", InductionModel.NAME), false);
+                HookedGpt2 model = load(a.get("--model", InductionModel.NAME), false, env);
                 yield RunCommand.run(model, model + " on " + Backends.selected().describe(),
                         (int) a.number("--batch", 4), (int) a.number("--seq-len", 50), (long) a.number("--seed", 0),
                         plots, System.out);
@@ -90,7 +129,7 @@ public final class Main {
             case "heads" -> {
                 Args a = parse(command, rest, Set.of("--model", "--measure", "--batch", "--seq-len", "--seed",
                         "--plot"), Set.of("--json"));
-                yield HeadsCommand.run(load(a.require("--model"), false), a.get("--measure", "mul"),
+                yield HeadsCommand.run(load(a.require("--model"), false, env), a.get("--measure", "mul"),
                         (int) a.number("--batch", 4), (int) a.number("--seq-len", 50), (long) a.number("--seed", 0),
                         a.has("--json"), plots(a), System.out);
             }
@@ -99,7 +138,7 @@ public final class Main {
                         Set.of("--no-bos", "--no-space"));
                 String prompt = a.require("--prompt");
                 a.require("--answer");
-                yield PromptCommand.run(load(a.require("--model"), false), prompt, a.all("--answer"),
+                yield PromptCommand.run(load(a.require("--model"), false, env), prompt, a.all("--answer"),
                         (int) a.number("--top", 10), !a.has("--no-bos"), !a.has("--no-space"), plots(a), System.out);
             }
             case "patch" -> {
@@ -111,40 +150,47 @@ public final class Main {
                 PatchCommand.Request request = new PatchCommand.Request(a.require("--act"), a.has("--by-pos"),
                         a.get("--metric", null), a.all("--answers"), a.has("--naive"), a.has("--json"),
                         a.has("--out") ? Path.of(a.get("--out", null)) : null, plots(a));
-                yield PatchCommand.run(load(model, false), a.all("--clean"), a.all("--corrupted"), request,
+                yield PatchCommand.run(load(model, false, env), a.all("--clean"), a.all("--corrupted"), request,
                         System.out);
             }
             case "tokenize" -> {
                 Args a = parse(command, rest, Set.of("--model", "--text"), Set.of("--no-bos", "--json"));
-                yield TokenizeCommand.run(load(a.get("--model", InductionModel.NAME), false).tokenizer(),
+                yield TokenizeCommand.run(load(a.get("--model", InductionModel.NAME), false, env).tokenizer(),
                         a.require("--text"), !a.has("--no-bos"), a.has("--json"), System.out);
             }
             case "logits" -> {
                 Args a = parse(command, rest, Set.of("--model", "--tokens", "--out"), Set.of("--no-processing"));
-                yield LogitsCommands.logits(load(a.require("--model"), a.has("--no-processing")),
+                yield LogitsCommands.logits(load(a.require("--model"), a.has("--no-processing"), env),
                         LogitsCommands.rows(a.all("--tokens")), Path.of(a.require("--out")), System.out);
             }
             case "verify" -> {
                 Args a = parse(command, rest, Set.of("--model", "--tokens", "--reference", "--atol"),
                         Set.of("--no-processing"));
                 boolean raw = a.has("--no-processing");
-                yield LogitsCommands.verify(load(a.require("--model"), raw), LogitsCommands.rows(a.all("--tokens")),
-                        Path.of(a.require("--reference")), a.number("--atol", 1e-4), !raw, System.out);
+                yield LogitsCommands.verify(load(a.require("--model"), raw, env),
+                        LogitsCommands.rows(a.all("--tokens")), Path.of(a.require("--reference")),
+                        a.number("--atol", 1e-4), !raw, System.out);
             }
             case "selfcheck" -> {
                 parse(command, rest, Set.of(), Set.of());
                 yield selfCheck();
             }
-            default -> throw new IllegalArgumentException("unknown command '" + command + "'\n" + USAGE);
+            default -> throw new IllegalArgumentException("unknown command '" + command + "'; the commands are "
+                    + String.join(", ", COMMANDS) + " (./jlens --help shows their options)");
         };
     }
 
-    /** Parses flags, applying --backend (or its alias --device cuda|cpu) before anything touches a tensor. */
+    /**
+     * Parses flags, applying --backend (or its alias --device cuda|cpu) before anything touches a tensor; every
+     * command takes --verbose (read by {@link #execute}).
+     */
     private static Args parse(String command, String[] rest, Set<String> valued, Set<String> switches) {
         Set<String> withBackend = new java.util.HashSet<>(valued);
         withBackend.add("--backend");
         withBackend.add("--device");
-        Args a = new Args(command, rest, withBackend, switches);
+        Set<String> withVerbose = new java.util.HashSet<>(switches);
+        withVerbose.add(VERBOSE);
+        Args a = new Args(command, rest, withBackend, withVerbose);
         String device = a.get("--device", null);
         if (device != null && !device.equals("cuda") && !device.equals("cpu")) {
             throw new IllegalArgumentException("--device must be cuda or cpu, not '" + device + "' (--backend NAME "
@@ -167,8 +213,8 @@ public final class Main {
                 : System.out) : null;
     }
 
-    private static HookedGpt2 load(String name, boolean noProcessing) {
-        return Pretrained.load(name, noProcessing ? ProcessingOptions.none() : ProcessingOptions.defaults());
+    private static HookedGpt2 load(String name, boolean noProcessing, Map<String, String> env) {
+        return Pretrained.load(name, noProcessing ? ProcessingOptions.none() : ProcessingOptions.defaults(), env);
     }
 
     private static int selfCheck() {

@@ -24,8 +24,8 @@ final class BlobDownload {
     private BlobDownload() {}
 
     /** Makes {@code blob} hold the file {@code meta} describes. */
-    static void fetch(HubClient client, HubClient.FileMetadata meta, Path blob, String file, DownloadProgress progress)
-            throws IOException {
+    static void fetch(HubClient client, HubClient.FileMetadata meta, Path blob, HubClient.Target file,
+            DownloadProgress progress) throws IOException {
         Files.createDirectories(blob.getParent());
         Path partial = blob.resolveSibling(blob.getFileName() + ".incomplete");
         long offset = Files.exists(partial) ? Files.size(partial) : 0;
@@ -45,7 +45,7 @@ final class BlobDownload {
     }
 
     private static void transfer(HubClient client, HubClient.FileMetadata meta, Path partial, long offset,
-            String file, DownloadProgress progress) throws IOException {
+            HubClient.Target file, DownloadProgress progress) throws IOException {
         HttpResponse<InputStream> r = client.get(meta.downloadUrl(), offset, file);
         if (r.statusCode() == 416) {
             r.body().close();
@@ -66,7 +66,7 @@ final class BlobDownload {
                     + offset + "- were asked; deleted the partial download, run again", 206, null);
         }
         long start = resumed ? offset : 0;
-        progress.start(file, start, meta.size());
+        progress.start(file.file(), start, meta.size());
         try (InputStream in = r.body(); OutputStream out = Files.newOutputStream(partial, StandardOpenOption.CREATE,
                 StandardOpenOption.WRITE, resumed ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING)) {
             copy(in, out, progress, meta, partial, client.timeout());

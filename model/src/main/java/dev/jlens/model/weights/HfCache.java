@@ -3,6 +3,7 @@
 // snapshots/{commit}/{file} (relative symlinks) and blobs/{etag}. A cache filled by Python is used as is.
 package dev.jlens.model.weights;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -110,6 +111,25 @@ public final class HfCache {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * Why {@link #snapshot} found nothing, for an error message: "the snapshot folder F, but it lacks ..." when
+     * refs/{revision} (or the commit itself) names a folder, else "no R/snapshots/<commit> named by its
+     * refs/{revision}" for the folder R downloads go to.
+     */
+    public String missingSnapshot(String repoId, String revision) {
+        checkRevision(revision);
+        for (Path repo : candidates(repoId)) {
+            Optional<String> c = commitIn(repo, revision);
+            if (c.isPresent()) {
+                return "the snapshot folder " + repo.resolve("snapshots").resolve(c.get()) + ", but it lacks "
+                        + "config.json or complete safetensors weights";
+            }
+        }
+        Path repo = repoDir(repoId);
+        return COMMIT.matcher(revision).matches() ? "no snapshot folder " + repo.resolve("snapshots").resolve(revision)
+                : "no " + repo.resolve("snapshots") + File.separator + "<commit> named by its refs/" + revision;
     }
 
     private static Optional<String> commitIn(Path repo, String revision) {

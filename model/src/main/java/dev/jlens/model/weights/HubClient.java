@@ -5,21 +5,33 @@ package dev.jlens.model.weights;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
 
-/** One hub endpoint and token; errors become {@link HubException}s naming the URL and, for 401/403, HF_TOKEN. */
+/**
+ * One hub endpoint and token; errors become one-line {@link HubException}s naming the repo, the host and the URL,
+ * the revision for a 404 of it, and HF_TOKEN for 401/403. A request that gets no response is
+ * {@link HubException#unreachable()}.
+ */
 final class HubClient {
     private static final int MAX_REDIRECTS = 10;
 
     /** What a HEAD on {@code resolve/{revision}/{file}} says about a file. */
     record FileMetadata(String commit, String etag, long size, URI downloadUrl) {}
+
+    /** What a request is for, as the user asked for it (the revision before it is pinned to a commit). */
+    record Target(String repo, String revision, String file) {}
 
     private final HttpClient http;
     private final URI endpoint;
@@ -50,7 +62,7 @@ final class HubClient {
     }
 
     /** HEAD {@code url}, following relative redirects (renamed repos); stops at the hub's redirect to the CDN. */
-    FileMetadata head(URI url, String what) {
+    FileMetadata head(URI url, Target what) {
         URI current = url;
         for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
             HttpResponse<Void> r = send(request(current).method("HEAD", HttpRequest.BodyPublishers.noBody()),
@@ -81,7 +93,7 @@ final class HubClient {
      * GET {@code url} from byte {@code offset} (a Range request when positive), following redirects; the token is
      * sent only to the endpoint's host. The caller reads and closes the body.
      */
-    HttpResponse<InputStream> get(URI url, long offset, String what) {
+    HttpResponse<InputStream> get(URI url, long offset, Target what) {
         URI current = url;
         for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
             HttpRequest.Builder b = request(current).GET();
@@ -117,31 +129,64 @@ final class HubClient {
         try {
             return http.send(b.build(), handler);
         } catch (IOException e) {
-            throw new HubException("network failure for " + url + ": " + e, 0, e);
+            throw HubException.unreachable("no response from " + url.getAuthority() + " for " + url + ": "
+                    + why(e, url), url, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new HubException("interrupted while requesting " + url, 0, e);
         }
     }
 
-    private HubException error(int status, String errorCode, URI url, String what) {
+    private HubException error(int status, String errorCode, URI url, Target what) {
+        String host = url.getAuthority();
+        String repo = what.repo();
         String msg = switch (status) {
             case 401 -> token == null
-                    ? "401 Unauthorized for " + url + ": " + what + " is private or gated (or does not exist); set "
-                            + "HF_TOKEN to a token that can read it"
-                    : "401 Unauthorized for " + url + ": HF_TOKEN was sent but rejected; check that it is valid";
-            case 403 -> "403 Forbidden for " + url + ": " + (token == null ? "set HF_TOKEN to a token with access to "
-                    + what : "HF_TOKEN has no access to " + what)
-                    + " (gated repos need their terms accepted on the hub)";
-            case 404 -> "404 Not Found for " + url + ": " + switch (errorCode) {
-                case "RepoNotFound" -> "repository not found (check the repo id)";
-                case "RevisionNotFound" -> "revision not found (check the branch, tag or commit)";
-                case "EntryNotFound" -> "file not found in the repository";
-                default -> "repo or file not found";
+                    ? repo + " is gated or private (or does not exist): " + host + " answered 401 Unauthorized for "
+                            + url + "; set HF_TOKEN to a token that can read it"
+                    : "HF_TOKEN was sent to " + host + " but rejected (401 Unauthorized for " + url + "); check "
+                            + "that it is valid and can read " + repo;
+            case 403 -> repo + " is gated or private: " + host + " answered 403 Forbidden for " + url + "; "
+                    + (token == null ? "set HF_TOKEN to a token with access to it" : "the HF_TOKEN sent has no "
+                            + "access to it") + " (gated repos also need their terms accepted on the hub)";
+            case 404 -> switch (errorCode) {
+                case "RepoNotFound" -> "repo " + repo + " not found on " + host + " (404 for " + url + "); check the "
+                        + "repo id";
+                case "RevisionNotFound" -> "revision '" + what.revision() + "' of " + repo + " not found on " + host
+                        + " (404 for " + url + "); check the branch, tag or commit";
+                case "EntryNotFound" -> what.file() + " not found in " + repo + " at revision '" + what.revision()
+                        + "' on " + host + " (404 for " + url + ")";
+                default -> "repo " + repo + ", revision '" + what.revision() + "' or its " + what.file()
+                        + " not found on " + host + " (404 for " + url + ")";
             };
-            default -> "HTTP " + status + " for " + url;
+            default -> "HTTP " + status + " from " + host + " for " + repo + " (" + url + ")"
+                    + (status >= 500 ? "; the hub may be down: retry later, or set HF_ENDPOINT to a mirror" : "");
         };
         return new HubException(msg, status, null);
+    }
+
+    /** The cause of a request without response in a few words: refused, unknown host, timed out, or the JDK's text. */
+    private String why(IOException e, URI url) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof UnknownHostException || t instanceof UnresolvedAddressException) {
+                return "unknown host " + url.getHost() + " (no DNS: no network?)";
+            }
+        }
+        if (e instanceof HttpConnectTimeoutException) {
+            return "connection timed out";
+        }
+        if (e instanceof HttpTimeoutException) {
+            return "no answer within " + (timeout.toMillis() % 1000 == 0 ? timeout.toSeconds() + " s"
+                    : timeout.toMillis() + " ms");
+        }
+        String detail = null;
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            detail = t.getMessage() != null && !t.getMessage().isBlank() ? t.getMessage() : detail;
+        }
+        if (e instanceof ConnectException) {
+            return detail == null ? "connection refused" : detail;
+        }
+        return e.getClass().getSimpleName() + (detail == null ? "" : ": " + detail);
     }
 
     /** An ETag without W/ and quotes: for LFS files the sha256 of the content, otherwise the git blob sha1. */

@@ -55,7 +55,10 @@ public final class HubDownloader {
         this.offline = List.of("1", "ON", "YES", "TRUE").contains(env.getOrDefault("HF_HUB_OFFLINE", "").toUpperCase());
     }
 
-    /** The snapshot folder of {@code repoId} at {@code revision} (e.g. "main"), downloading what is missing. */
+    /**
+     * The snapshot folder of {@code repoId} at {@code revision} (e.g. "main"), downloading what is missing. When the
+     * hub cannot be reached the {@link HubException} says where the cache was looked in and how to fill it.
+     */
     public Path download(String repoId, String revision) {
         String repo = HfCache.canonicalRepoId(repoId);
         HfCache.checkRevision(revision);
@@ -66,6 +69,29 @@ public final class HubDownloader {
                         + cache.hubDir() + " has no complete snapshot of " + repo + " at " + revision, 0, null));
             }
         }
+        try {
+            return fetchSnapshot(repo, revision);
+        } catch (HubException e) {
+            if (!e.unreachable()) {
+                throw e;
+            }
+            throw e.withMessage(unreachable(repo, revision, e));
+        }
+    }
+
+    /**
+     * One line for a hub that gave no response: the repo, the host and why, where jlens looked in the Hugging Face
+     * cache, and the ways out (fill the cache, a mirror through HF_ENDPOINT, a local folder).
+     */
+    private String unreachable(String repo, String revision, HubException e) {
+        return "cannot download " + repo + " (revision " + revision + "): " + e.getMessage() + "; the Hugging Face "
+                + "cache has " + cache.missingSnapshot(repo, revision) + "; copy the repo's cache folder there from a "
+                + "machine with network (huggingface-cli download " + repo + ") or point HF_HUB_CACHE or HF_HOME at a "
+                + "cache that has it, set HF_ENDPOINT to a reachable mirror (with HF_TOKEN if the repo is gated), or "
+                + "give a folder holding config.json and model.safetensors as the model";
+    }
+
+    private Path fetchSnapshot(String repo, String revision) {
         Path config = downloadFile(repo, revision, "config.json");
         String commit = config.getParent().getFileName().toString();
         Path snapshot = config.getParent();
@@ -104,7 +130,8 @@ public final class HubDownloader {
     /** HEAD, then GET into blobs/ unless the blob is there; pins later files to {@code commit} when known. */
     private Path fetch(String repo, String revision, String commit, String file) {
         URI url = client.resolveUrl(repo, commit == null ? revision : commit, file);
-        HubClient.FileMetadata meta = client.head(url, repo);
+        HubClient.Target target = new HubClient.Target(repo, revision, file);
+        HubClient.FileMetadata meta = client.head(url, target);
         if (!SAFE_ETAG.matcher(meta.etag()).matches() || !COMMIT.matcher(meta.commit()).matches()) {
             throw new HubException("HEAD " + url + " gave an unusable ETag '" + meta.etag() + "' or X-Repo-Commit '"
                     + meta.commit() + "'", 0, null);
@@ -113,7 +140,7 @@ public final class HubDownloader {
         Path blob = repoDir.resolve("blobs").resolve(meta.etag());
         try {
             if (!Files.isRegularFile(blob)) {
-                BlobDownload.fetch(client, meta, blob, file, progress);
+                BlobDownload.fetch(client, meta, blob, target, progress);
             }
             Path pointer = repoDir.resolve("snapshots").resolve(meta.commit()).resolve(file).normalize();
             if (!pointer.startsWith(repoDir.resolve("snapshots"))) {

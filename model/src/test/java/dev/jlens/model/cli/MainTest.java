@@ -12,10 +12,13 @@ import dev.jlens.tensor.Tensor;
 import dev.jlens.tensor.io.Npy;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -237,6 +240,51 @@ class MainTest {
             "induction-2l", "--act", "z"}, INDUCTION_CLEAN, new String[] {"--corrupted", INDUCTION_CLEAN[1]}));
         fails("--answers ' zxqvw, John'", "patch", "--model", "tiny-random", "--act", "z", "--clean", "A B",
                 "--corrupted", "A C", "--answers", " zxqvw, John");
+    }
+
+    /** Runs {@link Main#execute} with {@code env}, returning "exit code\nstderr". */
+    private static String execute(Map<String, String> env, String... args) {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = Main.execute(args, env, new PrintStream(err, true, StandardCharsets.UTF_8));
+        return code + "\n" + err.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test // issue 22: a hub that cannot be reached was a ConnectException stack trace; now one line unless --verbose
+    void aFailureIsOneLineOnStderrWithTheStackTraceOnlyUnderVerbose(@TempDir Path dir) throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort(); // closed again below: connections to it are refused
+        }
+        Map<String, String> env = Map.of("HF_ENDPOINT", "http://127.0.0.1:" + port, "HF_HUB_CACHE", dir.toString());
+        String quiet = execute(env, "run", "--model", "jlens-test/absent", "--no-plot");
+        List<String> lines = quiet.lines().toList();
+        assertEquals(List.of("2", lines.get(1)), lines, "exit 2 and exactly one line: " + quiet);
+        assertTrue(lines.get(1).startsWith("jlens: cannot download jlens-test/absent (revision main): no response from "
+                + "127.0.0.1:" + port + " "), quiet);
+        assertTrue(lines.get(1).contains(dir.resolve("models--jlens-test--absent/snapshots").toString())
+                && lines.get(1).contains("HF_ENDPOINT") && lines.get(1).contains("HF_TOKEN"), quiet);
+
+        for (String[] args : List.of(new String[] {"run", "--model", "jlens-test/absent", "--no-plot", "--verbose"},
+                new String[] {"--verbose", "run", "--model", "jlens-test/absent", "--no-plot"})) {
+            String loud = execute(env, args);
+            List<String> trace = loud.lines().toList();
+            assertEquals("2", trace.getFirst(), loud);
+            assertTrue(trace.get(1).startsWith("dev.jlens.model.weights.HubException: cannot download "), loud);
+            assertTrue(trace.stream().anyMatch(l -> l.startsWith("\tat dev.jlens.model.weights.HubDownloader.")),
+                    loud);
+            assertTrue(trace.stream().anyMatch(l -> l.startsWith("Caused by: java.net.ConnectException")), loud);
+            assertEquals(lines.get(1), trace.getLast(), "the one line closes the trace");
+        }
+
+        assertEquals("2\njlens: unknown command 'frobnicate'; the commands are run, heads, prompt, patch, tokenize, "
+                + "logits, verify, selfcheck (./jlens --help shows their options)\n", execute(env, "frobnicate"));
+        String badFlag = execute(env, "tokenize", "--verbose", "--modle", "x");
+        assertTrue(badFlag.startsWith("2\njava.lang.IllegalArgumentException: tokenize: unknown option '--modle'"),
+                badFlag);
+        assertTrue(badFlag.endsWith("\njlens: tokenize: unknown option '--modle'; it takes --backend, --device, "
+                + "--json, --model, --no-bos, --text, --verbose\n"), badFlag);
+        assertEquals("0\n", execute(env, "tokenize", "--model", "tiny-random", "--text", "a", "--verbose"),
+                "every command takes --verbose");
     }
 
     @Test

@@ -32,6 +32,7 @@ final class FakeHub implements AutoCloseable {
     final Set<String> lfs;
     final List<String> log = Collections.synchronizedList(new ArrayList<>());
     volatile String requiredToken;
+    volatile int resolveStatus; // when non-zero, every resolve/ request gets this status and no body
     volatile int cutFirstCdnGetAfter = -1;
     volatile boolean corruptCdn;
     volatile boolean ignoreRange;
@@ -97,6 +98,10 @@ final class FakeHub implements AutoCloseable {
         if (repo.equals("jlens-test/old-name")) {
             ex.getResponseHeaders().set("Location", "/" + REPO + "/resolve/" + p[4] + "/" + p[5]);
             ex.sendResponseHeaders(307, -1);
+            return;
+        }
+        if (resolveStatus != 0) {
+            ex.sendResponseHeaders(resolveStatus, -1);
             return;
         }
         if (requiredToken != null && !("Bearer " + requiredToken).equals(auth)) {

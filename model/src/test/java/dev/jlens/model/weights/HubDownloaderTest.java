@@ -8,7 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.File;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -146,12 +149,13 @@ class HubDownloaderTest {
         hub.requiredToken = "hf_secret";
         String url = hub.endpoint() + "/" + FakeHub.REPO + "/resolve/main/config.json";
         HubException e = assertThrows(HubException.class, () -> downloader().download(FakeHub.REPO, "main"));
+        String host = hub.endpoint().getAuthority();
         assertEquals(401, e.status());
-        assertEquals("401 Unauthorized for " + url + ": " + FakeHub.REPO + " is private or gated (or does not exist); "
-                + "set HF_TOKEN to a token that can read it", e.getMessage());
+        assertEquals(FakeHub.REPO + " is gated or private (or does not exist): " + host + " answered 401 Unauthorized "
+                + "for " + url + "; set HF_TOKEN to a token that can read it", e.getMessage());
         e = assertThrows(HubException.class, () -> downloader("HF_TOKEN", "hf_wrong").download(FakeHub.REPO, "main"));
-        assertEquals("401 Unauthorized for " + url + ": HF_TOKEN was sent but rejected; check that it is valid",
-                e.getMessage());
+        assertEquals("HF_TOKEN was sent to " + host + " but rejected (401 Unauthorized for " + url + "); check that "
+                + "it is valid and can read " + FakeHub.REPO, e.getMessage());
         Path snap = downloader("HF_TOKEN", "hf_secret").download(FakeHub.REPO, "main");
         assertArrayEquals(weights, Files.readAllBytes(snap.resolve("model.safetensors")));
         assertTrue(hub.log.stream().filter(l -> l.startsWith("HEAD ")).allMatch(l -> l.endsWith(" Bearer hf_secret")
@@ -160,16 +164,98 @@ class HubDownloaderTest {
 
     @Test
     void notFoundSaysWhat() {
+        String host = hub.endpoint().getAuthority();
         HubException e = assertThrows(HubException.class, () -> downloader().download("jlens-test/nope", "main"));
-        assertEquals("404 Not Found for " + hub.endpoint() + "/jlens-test/nope/resolve/main/config.json: repository "
-                + "not found (check the repo id)", e.getMessage());
+        assertEquals("repo jlens-test/nope not found on " + host + " (404 for " + hub.endpoint()
+                + "/jlens-test/nope/resolve/main/config.json); check the repo id", e.getMessage());
         e = assertThrows(HubException.class, () -> downloader().download(FakeHub.REPO, "v9"));
-        assertEquals("404 Not Found for " + hub.endpoint() + "/" + FakeHub.REPO + "/resolve/v9/config.json: revision "
-                + "not found (check the branch, tag or commit)", e.getMessage());
+        assertEquals("revision 'v9' of " + FakeHub.REPO + " not found on " + host + " (404 for " + hub.endpoint() + "/"
+                + FakeHub.REPO + "/resolve/v9/config.json); check the branch, tag or commit", e.getMessage());
         hub.files.remove("model.safetensors");
         e = assertThrows(HubException.class, () -> downloader().download(FakeHub.REPO, "main"));
         assertEquals(FakeHub.REPO + " at main has no model.safetensors or model.safetensors.index.json; jlens reads "
                 + "safetensors checkpoints only", e.getMessage());
+    }
+
+    @Test // catches a 403 or 5xx that names neither the repo nor what to do
+    void forbiddenAndServerErrorsNameTheRepoAndTheWayOut() {
+        String url = hub.endpoint() + "/" + FakeHub.REPO + "/resolve/main/config.json";
+        String host = hub.endpoint().getAuthority();
+        hub.resolveStatus = 403;
+        HubException e = assertThrows(HubException.class, () -> downloader().download(FakeHub.REPO, "main"));
+        assertEquals(FakeHub.REPO + " is gated or private: " + host + " answered 403 Forbidden for " + url + "; set "
+                + "HF_TOKEN to a token with access to it (gated repos also need their terms accepted on the hub)",
+                e.getMessage());
+        hub.resolveStatus = 503;
+        e = assertThrows(HubException.class, () -> downloader().download(FakeHub.REPO, "main"));
+        assertEquals("HTTP 503 from " + host + " for " + FakeHub.REPO + " (" + url + "); the hub may be down: retry "
+                + "later, or set HF_ENDPOINT to a mirror", e.getMessage());
+        assertFalse(e.unreachable(), "an answer, even an error, is not 'unreachable'");
+    }
+
+    @Test // issue 22: ./jlens run --model gpt2 without network ended in a ConnectException stack trace
+    void refusedConnectionIsOneLineNamingRepoHostCacheAndTheWaysOut() throws IOException {
+        int port = closedPort();
+        HubDownloader d = new HubDownloader(cache, Map.of("HF_ENDPOINT", "http://127.0.0.1:" + port), client(),
+                Duration.ofSeconds(10), DownloadProgress.silent());
+        HubException e = assertThrows(HubException.class, () -> d.download("gpt2", "main"));
+        String msg = e.getMessage();
+        assertTrue(e.unreachable() && e.status() == 0, msg);
+        assertFalse(msg.contains("\n"), "one line: " + msg);
+        assertTrue(msg.startsWith("cannot download openai-community/gpt2 (revision main): no response from 127.0.0.1:"
+                + port + " for http://127.0.0.1:" + port + "/openai-community/gpt2/resolve/main/config.json: "), msg);
+        Path repo = cache.repoDir("openai-community/gpt2");
+        assertTrue(msg.contains("; the Hugging Face cache has no " + repo.resolve("snapshots") + File.separator
+                + "<commit> named by its refs/main; "), msg);
+        for (String hint : new String[] {"huggingface-cli download openai-community/gpt2", "HF_HUB_CACHE or HF_HOME",
+            "set HF_ENDPOINT to a reachable mirror", "HF_TOKEN", "a folder holding config.json and model.safetensors"}) {
+            assertTrue(msg.contains(hint), "lacks '" + hint + "': " + msg);
+        }
+        assertTrue(hasCause(e, java.net.ConnectException.class), "the ConnectException stays the root cause");
+
+        Path snap = repo.resolve("snapshots").resolve(FakeHub.COMMIT);
+        Files.createDirectories(snap);
+        Files.createDirectories(repo.resolve("refs"));
+        Files.writeString(repo.resolve("refs/main"), FakeHub.COMMIT);
+        msg = assertThrows(HubException.class, () -> d.download("gpt2", "main")).getMessage();
+        assertTrue(msg.contains("; the Hugging Face cache has the snapshot folder " + snap + ", but it lacks "
+                + "config.json or complete safetensors weights; "), "an incomplete snapshot is named: " + msg);
+    }
+
+    @Test // a server that takes the connection but never answers: the same one line, saying it timed out
+    void silentServerTimesOutIntoTheSameLine() throws IOException {
+        try (ServerSocket silent = new ServerSocket(0, 8, InetAddress.getLoopbackAddress())) {
+            String endpoint = "http://127.0.0.1:" + silent.getLocalPort();
+            HubDownloader d = new HubDownloader(cache, Map.of("HF_ENDPOINT", endpoint), client(),
+                    Duration.ofMillis(300), DownloadProgress.silent());
+            HubException e = assertThrows(HubException.class, () -> d.download(FakeHub.REPO, "main"));
+            assertTrue(e.unreachable(), e.getMessage());
+            assertTrue(e.getMessage().startsWith("cannot download " + FakeHub.REPO + " (revision main): no response "
+                    + "from 127.0.0.1:" + silent.getLocalPort() + " for " + endpoint + "/" + FakeHub.REPO
+                    + "/resolve/main/config.json: no answer within 300 ms; the Hugging Face cache has no "),
+                    e.getMessage());
+        }
+    }
+
+    private static HttpClient client() {
+        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    /** A loopback port nothing listens on (bound, then released). */
+    static int closedPort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Test
