@@ -1,7 +1,6 @@
 // A float32 tensor: a strided view (shape, strides, offset) over a Storage; views share storage, ops allocate.
 package dev.jlens.tensor;
 
-import dev.jlens.tensor.backend.Backend;
 import dev.jlens.tensor.backend.Backends;
 import dev.jlens.tensor.backend.BinaryOp;
 import dev.jlens.tensor.backend.ReduceOp;
@@ -26,14 +25,12 @@ public final class Tensor {
     private final int[] shape;
     private final int[] strides;
     private final int offset;
-    private final Object prepared; // a backend's prepared form of this weight (packed panels, device copy), or null
 
-    private Tensor(Storage storage, int[] shape, int[] strides, int offset, Object prepared) {
+    private Tensor(Storage storage, int[] shape, int[] strides, int offset) {
         this.storage = storage;
         this.shape = shape;
         this.strides = strides;
         this.offset = offset;
-        this.prepared = prepared;
     }
 
     // ---- construction ----
@@ -55,7 +52,7 @@ public final class Tensor {
                         + " of a storage of " + storage.size());
             }
         }
-        return new Tensor(storage, shape.clone(), strides.clone(), offset, null);
+        return new Tensor(storage, shape.clone(), strides.clone(), offset);
     }
 
     /** Wraps {@code data} (not copied) as a contiguous tensor of {@code shape}. */
@@ -64,7 +61,7 @@ public final class Tensor {
             throw new IllegalArgumentException("of: " + data.length + " values cannot fill shape " + Shape.str(shape)
                     + " (" + Shape.numel(shape) + " elements)");
         }
-        return new Tensor(new HeapStorage(data), shape.clone(), Shape.contiguousStrides(shape), 0, null);
+        return new Tensor(new HeapStorage(data), shape.clone(), Shape.contiguousStrides(shape), 0);
     }
 
     /** A new zero-filled tensor on the heap. */
@@ -180,16 +177,6 @@ public final class Tensor {
                 + " (" + storage.dtype() + ", " + storage.device() + "), not on the heap; call contiguous() first");
     }
 
-    /** A backend's prepared form of this weight (see {@link Backend#prepareWeight}), or null. */
-    public Object prepared() {
-        return prepared;
-    }
-
-    /** This tensor with a backend's prepared form attached; only backends call this. */
-    public Tensor withPrepared(Object preparedForm) {
-        return new Tensor(storage, shape, strides, offset, preparedForm);
-    }
-
     // ---- element access ----
 
     /** The element at {@code index} (one entry per dim, negatives count from the end). */
@@ -253,7 +240,7 @@ public final class Tensor {
                     + Shape.str(strides) + " cannot be viewed as " + Shape.str(target)
                     + " without a copy; call contiguous() first");
         }
-        return new Tensor(storage, target, newStrides, offset, null);
+        return new Tensor(storage, target, newStrides, offset);
     }
 
     private int[] inferShape(int[] newShape) {
@@ -301,7 +288,7 @@ public final class Tensor {
             newShape[i] = shape[d];
             newStrides[i] = strides[d];
         }
-        return new Tensor(storage, newShape, newStrides, offset, null);
+        return new Tensor(storage, newShape, newStrides, offset);
     }
 
     /** Dim {@code source} moved to position {@code destination}, the others keeping their order (torch.movedim). */
@@ -345,7 +332,7 @@ public final class Tensor {
         }
         int[] newShape = shape.clone();
         newShape[d] = length;
-        return new Tensor(storage, newShape, strides, offset + start * strides[d], null);
+        return new Tensor(storage, newShape, strides, offset + start * strides[d]);
     }
 
     /**
@@ -364,14 +351,14 @@ public final class Tensor {
     public Tensor select(int dim, int index) {
         int d = Shape.dim(dim, shape.length, "select");
         int i = checkIndex("select", index, d);
-        return new Tensor(storage, remove(shape, d), remove(strides, d), offset + i * strides[d], null);
+        return new Tensor(storage, remove(shape, d), remove(strides, d), offset + i * strides[d]);
     }
 
     /** A new dim of size 1 at {@code dim} (in [-(rank+1), rank]). */
     public Tensor unsqueeze(int dim) {
         int d = Shape.dim(dim, shape.length + 1, "unsqueeze");
         int stride = d < shape.length ? shape[d] * strides[d] : 1;
-        return new Tensor(storage, insert(shape, d, 1), insert(strides, d, stride), offset, null);
+        return new Tensor(storage, insert(shape, d, 1), insert(strides, d, stride), offset);
     }
 
     /** Dim {@code dim} removed; it must have size 1. */
@@ -381,7 +368,7 @@ public final class Tensor {
             throw new IllegalArgumentException("squeeze: dim " + dim + " has size " + shape[d] + ", not 1 (tensor shape "
                     + Shape.str(shape) + ")");
         }
-        return new Tensor(storage, remove(shape, d), remove(strides, d), offset, null);
+        return new Tensor(storage, remove(shape, d), remove(strides, d), offset);
     }
 
     /** Every dim of size 1 removed. */
@@ -426,7 +413,7 @@ public final class Tensor {
             }
         }
         Shape.numel(outShape);
-        return new Tensor(storage, outShape, outStrides, offset, null);
+        return new Tensor(storage, outShape, outStrides, offset);
     }
 
     /**
@@ -446,7 +433,7 @@ public final class Tensor {
         int[] newShape = insert(remove(remove(shape, Math.max(a, b)), Math.min(a, b)), shape.length - 2, length);
         int[] newStrides = insert(remove(remove(strides, Math.max(a, b)), Math.min(a, b)), shape.length - 2,
                 strides[a] + strides[b]);
-        return new Tensor(storage, newShape, newStrides, length == 0 ? offset : offset + start, null);
+        return new Tensor(storage, newShape, newStrides, length == 0 ? offset : offset + start);
     }
 
     private static int[] remove(int[] values, int d) {
@@ -491,7 +478,7 @@ public final class Tensor {
         long[] span = Shape.span(shape, strides, offset);
         float[] host = new float[Math.toIntExact(span[1] - span[0] + 1)];
         device.memory().download(span[0], host, 0, host.length);
-        return new Tensor(new HeapStorage(host), shape, strides, (int) (offset - span[0]), null);
+        return new Tensor(new HeapStorage(host), shape, strides, (int) (offset - span[0]));
     }
 
     /** A new contiguous tensor with the same values. */

@@ -1,6 +1,7 @@
 // The CPU backend: adapts strided tensors to the Vector API kernels (one class per op family) of this package.
 package dev.jlens.kernels.cpu;
 
+import dev.jlens.tensor.DType;
 import dev.jlens.tensor.Shape;
 import dev.jlens.tensor.Tensor;
 import dev.jlens.tensor.backend.Backend;
@@ -9,6 +10,9 @@ import dev.jlens.tensor.backend.ReduceOp;
 import dev.jlens.tensor.backend.TopK;
 import dev.jlens.tensor.backend.UnaryOp;
 import dev.jlens.tensor.storage.HeapStorage;
+import dev.jlens.tensor.storage.SegmentStorage;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 
 /**
  * Tensor-level entry of the CPU kernels. Each op brings its inputs into the layout its kernel wants — contiguous
@@ -173,10 +177,16 @@ public final class CpuBackend implements Backend {
 
     @Override
     public Tensor prepareWeight(Tensor w) {
-        Tensor heap = w.storage() instanceof HeapStorage ? w : Layouts.dense(w);
-        PackedMatrix packed = Matmul.pack(heap.heapArray(), heap.offset(), heap.stride(0), heap.stride(1),
-                w.size(0), w.size(1));
-        return w.withPrepared(packed);
+        if (w.storage() instanceof PackedMatrix packed && MatmulOp.isWhole(w, packed)) {
+            return w;
+        }
+        Tensor src = w.storage() instanceof HeapStorage || w.storage() instanceof SegmentStorage s
+                && s.dtype() == DType.F32 ? w : Layouts.dense(w);
+        MemorySegment elements = src.storage() instanceof SegmentStorage s ? s.segment()
+                : MemorySegment.ofArray(src.heapArray());
+        PackedMatrix packed = Matmul.pack(elements, src.offset(), src.stride(0), src.stride(1), w.size(0), w.size(1),
+                Arena.ofAuto());
+        return Tensor.view(packed, w.shape(), new int[] {w.size(1), 1}, 0);
     }
 
     @Override
@@ -203,10 +213,14 @@ public final class CpuBackend implements Backend {
         int[] shape = a.shape();
         shape[dim] = index.length;
         if (dim == 0) {
-            Tensor table = Layouts.dense(a); // [rows, rowLength]
             int rowLength = a.size(0) == 0 ? 0 : a.numel() / a.size(0);
             float[] out = new float[index.length * rowLength];
-            Embedding.gatherRows(out, 0, table.heapArray(), table.offset(), index, rowLength);
+            if (a.isContiguous() && a.storage() instanceof SegmentStorage s && s.dtype() == DType.F32) {
+                Embedding.gatherRows(out, 0, s.segment(), a.offset(), index, rowLength); // off-heap W_E, W_pos
+            } else {
+                Tensor table = Layouts.dense(a); // [rows, rowLength]
+                Embedding.gatherRows(out, 0, table.heapArray(), table.offset(), index, rowLength);
+            }
             return Tensor.of(out, shape);
         }
         Tensor out = Tensor.zeros(shape);

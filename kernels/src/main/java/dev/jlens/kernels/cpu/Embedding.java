@@ -5,6 +5,9 @@
 // fastest copy the JVM has. The caller validates ids (Tensor does, naming the id and the vocab size).
 package dev.jlens.kernels.cpu;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
 /** Row gathers from a contiguous [V, D] table, parallel over rows for large outputs. */
 public final class Embedding {
     private Embedding() {}
@@ -14,6 +17,16 @@ public final class Embedding {
         Chunks.rows(rows.length, d, (from, to) -> {
             for (int i = from; i < to; i++) {
                 System.arraycopy(table, tOff + rows[i] * d, out, oOff + i * d, d);
+            }
+        });
+    }
+
+    /** The same from a table of F32 elements in a segment (off-heap weights), row 0 at float index {@code tOff}. */
+    public static void gatherRows(float[] out, int oOff, MemorySegment table, long tOff, int[] rows, int d) {
+        Chunks.rows(rows.length, d, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                MemorySegment.copy(table, ValueLayout.JAVA_FLOAT_UNALIGNED, (tOff + (long) rows[i] * d) * Float.BYTES,
+                        out, oOff + i * d, d);
             }
         });
     }

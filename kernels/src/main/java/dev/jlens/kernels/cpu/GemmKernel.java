@@ -1,13 +1,15 @@
 // Matmul's register tiles: C[r, 0..NR) (+)= A[r, k0..k0+kLen) . Bpanel[k0..k0+kLen, 0..NR), NR = 2 vectors.
 package dev.jlens.kernels.cpu;
 
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The micro-kernels behind {@link Matmul}. Each computes one tile of C from a row-major slice of A (rows at
  * {@code a[aOff + r*lda]}) and a slice of one packed panel of B (kLen rows of NR floats back to back at
- * {@code b[bOff]}), keeping the tile in registers. {@link #tile6} is the main tile: 6 rows x 2 vectors, 12
+ * {@code b} at float index {@code bOff}), keeping the tile in registers. {@link #tile6} is the main tile: 6 rows x 2 vectors, 12
  * FMA chains, which with 2 B vectors and a broadcast fit AVX2's 16 registers without spilling (4 x 3 spills
  * and runs at half speed). C2 moves an iteration's loads to its top where it can, so what must fit is the
  * accumulators, the B vectors and every broadcast it hoists: here each row needs its own address arithmetic
@@ -27,11 +29,18 @@ final class GemmKernel {
     /** Rows of C per main tile. */
     static final int MR = 6;
 
+    private static final ByteOrder ORDER = ByteOrder.nativeOrder();
+
     private GemmKernel() {}
+
+    /** The vector of B at float index {@code i} of the packed panels (native-order floats, as packed). */
+    private static FloatVector load(MemorySegment b, int i) {
+        return FloatVector.fromMemorySegment(S, b, (long) i * Float.BYTES, ORDER);
+    }
 
     /** C[rows, NR] (+)= A[rows, kLen] . B[kLen, NR] for any rows: 6-row tiles, then 4, 2 and 1. */
     static void tiles(float[] c, int cOff, int ldc, float[] a, int aOff, int lda,
-                      float[] b, int bOff, int kLen, int rows, boolean accumulate) {
+                      MemorySegment b, int bOff, int kLen, int rows, boolean accumulate) {
         int i = 0;
         for (; i + MR <= rows; i += MR) {
             tile6(c, cOff + i * ldc, ldc, a, aOff + i * lda, lda, b, bOff, kLen, accumulate);
@@ -51,7 +60,7 @@ final class GemmKernel {
 
     /** C[6, NR] (+)= A[6, kLen] . B[kLen, NR]. */
     static void tile6(float[] c, int cOff, int ldc, float[] a, int aOff, int lda,
-                      float[] b, int bOff, int kLen, boolean accumulate) {
+                      MemorySegment b, int bOff, int kLen, boolean accumulate) {
         int c1 = cOff + ldc;
         int c2 = c1 + ldc;
         int c3 = c2 + ldc;
@@ -76,8 +85,8 @@ final class GemmKernel {
         int a4 = a3 + lda;
         int a5 = a4 + lda;
         for (int k = 0, bo = bOff; k < kLen; k++, bo += NR) {
-            FloatVector b0 = FloatVector.fromArray(S, b, bo);
-            FloatVector b1 = FloatVector.fromArray(S, b, bo + V);
+            FloatVector b0 = load(b, bo);
+            FloatVector b1 = load(b, bo + V);
             FloatVector x = FloatVector.broadcast(S, a[aOff + k]);
             s00 = b0.fma(x, s00);
             s01 = b1.fma(x, s01);
@@ -113,7 +122,7 @@ final class GemmKernel {
 
     /** C[4, NR] (+)= A[4, kLen] . B[kLen, NR]. */
     static void tile4(float[] c, int cOff, int ldc, float[] a, int aOff, int lda,
-                      float[] b, int bOff, int kLen, boolean accumulate) {
+                      MemorySegment b, int bOff, int kLen, boolean accumulate) {
         int c1 = cOff + ldc;
         int c2 = c1 + ldc;
         int c3 = c2 + ldc;
@@ -130,8 +139,8 @@ final class GemmKernel {
         int a2 = a1 + lda;
         int a3 = a2 + lda;
         for (int k = 0, bo = bOff; k < kLen; k++, bo += NR) {
-            FloatVector b0 = FloatVector.fromArray(S, b, bo);
-            FloatVector b1 = FloatVector.fromArray(S, b, bo + V);
+            FloatVector b0 = load(b, bo);
+            FloatVector b1 = load(b, bo + V);
             FloatVector x = FloatVector.broadcast(S, a[aOff + k]);
             s00 = b0.fma(x, s00);
             s01 = b1.fma(x, s01);
@@ -157,7 +166,7 @@ final class GemmKernel {
 
     /** C[2, NR] (+)= A[2, kLen] . B[kLen, NR]; the first half of K in s, the second in t. */
     static void tile2(float[] c, int cOff, int ldc, float[] a, int aOff, int lda,
-                      float[] b, int bOff, int kLen, boolean accumulate) {
+                      MemorySegment b, int bOff, int kLen, boolean accumulate) {
         int c1 = cOff + ldc;
         int a1 = aOff + lda;
         int h = kLen / 2;
@@ -172,10 +181,10 @@ final class GemmKernel {
         FloatVector t10 = z;
         FloatVector t11 = z;
         for (int k = 0; k < h; k++) {
-            FloatVector b0 = FloatVector.fromArray(S, b, bOff + k * NR);
-            FloatVector b1 = FloatVector.fromArray(S, b, bOff + k * NR + V);
-            FloatVector d0 = FloatVector.fromArray(S, b, bh + k * NR);
-            FloatVector d1 = FloatVector.fromArray(S, b, bh + k * NR + V);
+            FloatVector b0 = load(b, bOff + k * NR);
+            FloatVector b1 = load(b, bOff + k * NR + V);
+            FloatVector d0 = load(b, bh + k * NR);
+            FloatVector d1 = load(b, bh + k * NR + V);
             FloatVector x = FloatVector.broadcast(S, a[aOff + k]);
             s00 = b0.fma(x, s00);
             s01 = b1.fma(x, s01);
@@ -191,8 +200,8 @@ final class GemmKernel {
         }
         if (2 * h < kLen) {
             int bo = bOff + 2 * h * NR;
-            FloatVector b0 = FloatVector.fromArray(S, b, bo);
-            FloatVector b1 = FloatVector.fromArray(S, b, bo + V);
+            FloatVector b0 = load(b, bo);
+            FloatVector b1 = load(b, bo + V);
             FloatVector x = FloatVector.broadcast(S, a[aOff + 2 * h]);
             s00 = b0.fma(x, s00);
             s01 = b1.fma(x, s01);
@@ -213,7 +222,7 @@ final class GemmKernel {
      * panel). {@code x.fma(load)} lets C2 fold each load into its FMA, so the loop holds 9 registers.
      */
     static void gemv4(float[] c, int cOff, int cStride, float[] a, int aOff,
-                      float[] b, int bOff, int bStride, int kLen) {
+                      MemorySegment b, int bOff, int bStride, int kLen) {
         int b1 = bOff + bStride;
         int b2 = b1 + bStride;
         int b3 = b2 + bStride;
@@ -229,14 +238,14 @@ final class GemmKernel {
         for (int k = 0; k < kLen; k++) {
             FloatVector x = FloatVector.broadcast(S, a[aOff + k]);
             int o = k * NR;
-            s00 = x.fma(FloatVector.fromArray(S, b, bOff + o), s00);
-            s01 = x.fma(FloatVector.fromArray(S, b, bOff + o + V), s01);
-            s10 = x.fma(FloatVector.fromArray(S, b, b1 + o), s10);
-            s11 = x.fma(FloatVector.fromArray(S, b, b1 + o + V), s11);
-            s20 = x.fma(FloatVector.fromArray(S, b, b2 + o), s20);
-            s21 = x.fma(FloatVector.fromArray(S, b, b2 + o + V), s21);
-            s30 = x.fma(FloatVector.fromArray(S, b, b3 + o), s30);
-            s31 = x.fma(FloatVector.fromArray(S, b, b3 + o + V), s31);
+            s00 = x.fma(load(b, bOff + o), s00);
+            s01 = x.fma(load(b, bOff + o + V), s01);
+            s10 = x.fma(load(b, b1 + o), s10);
+            s11 = x.fma(load(b, b1 + o + V), s11);
+            s20 = x.fma(load(b, b2 + o), s20);
+            s21 = x.fma(load(b, b2 + o + V), s21);
+            s30 = x.fma(load(b, b3 + o), s30);
+            s31 = x.fma(load(b, b3 + o + V), s31);
         }
         s00.intoArray(c, cOff);
         s01.intoArray(c, cOff + V);
@@ -254,7 +263,7 @@ final class GemmKernel {
      * for a product bound by memory bandwidth) and the loop keeps a single unit-stride index, whose range checks C2
      * hoists (a stride-2 loop kept them and ran ~25% slower).
      */
-    static void tile1(float[] c, int cOff, float[] a, int aOff, float[] b, int bOff, int kLen, boolean accumulate) {
+    static void tile1(float[] c, int cOff, float[] a, int aOff, MemorySegment b, int bOff, int kLen, boolean accumulate) {
         int q = kLen / 4;
         int a1 = aOff + q;
         int a2 = a1 + q;
@@ -273,22 +282,22 @@ final class GemmKernel {
         FloatVector w1 = z;
         for (int k = 0; k < q; k++) {
             FloatVector x = FloatVector.broadcast(S, a[aOff + k]);
-            s0 = FloatVector.fromArray(S, b, bOff + k * NR).fma(x, s0);
-            s1 = FloatVector.fromArray(S, b, bOff + k * NR + V).fma(x, s1);
+            s0 = load(b, bOff + k * NR).fma(x, s0);
+            s1 = load(b, bOff + k * NR + V).fma(x, s1);
             x = FloatVector.broadcast(S, a[a1 + k]);
-            t0 = FloatVector.fromArray(S, b, b1 + k * NR).fma(x, t0);
-            t1 = FloatVector.fromArray(S, b, b1 + k * NR + V).fma(x, t1);
+            t0 = load(b, b1 + k * NR).fma(x, t0);
+            t1 = load(b, b1 + k * NR + V).fma(x, t1);
             x = FloatVector.broadcast(S, a[a2 + k]);
-            u0 = FloatVector.fromArray(S, b, b2 + k * NR).fma(x, u0);
-            u1 = FloatVector.fromArray(S, b, b2 + k * NR + V).fma(x, u1);
+            u0 = load(b, b2 + k * NR).fma(x, u0);
+            u1 = load(b, b2 + k * NR + V).fma(x, u1);
             x = FloatVector.broadcast(S, a[a3 + k]);
-            w0 = FloatVector.fromArray(S, b, b3 + k * NR).fma(x, w0);
-            w1 = FloatVector.fromArray(S, b, b3 + k * NR + V).fma(x, w1);
+            w0 = load(b, b3 + k * NR).fma(x, w0);
+            w1 = load(b, b3 + k * NR + V).fma(x, w1);
         }
         for (int k = 4 * q; k < kLen; k++) {
             FloatVector x = FloatVector.broadcast(S, a[aOff + k]);
-            s0 = FloatVector.fromArray(S, b, bOff + k * NR).fma(x, s0);
-            s1 = FloatVector.fromArray(S, b, bOff + k * NR + V).fma(x, s1);
+            s0 = load(b, bOff + k * NR).fma(x, s0);
+            s1 = load(b, bOff + k * NR + V).fma(x, s1);
         }
         s0.add(t0).add(u0.add(w0)).intoArray(c, cOff);
         s1.add(t1).add(u1.add(w1)).intoArray(c, cOff + V);

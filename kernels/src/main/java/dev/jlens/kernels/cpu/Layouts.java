@@ -1,9 +1,13 @@
 // Layout plumbing of the CPU backend: dense copies, rows along a dim, strided copy/fill, gather.
 package dev.jlens.kernels.cpu;
 
+import dev.jlens.tensor.DType;
 import dev.jlens.tensor.StridedCursor;
 import dev.jlens.tensor.Tensor;
 import dev.jlens.tensor.storage.HeapStorage;
+import dev.jlens.tensor.storage.SegmentStorage;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 
 /** Moves elements between strided views and the contiguous rows the kernels read. */
@@ -54,12 +58,20 @@ final class Layouts {
         int n = dst.numel();
         if (bothHeap(dst, src) && dst.isContiguous() && src.isContiguous()) {
             System.arraycopy(src.heapArray(), src.offset(), dst.heapArray(), dst.offset(), n);
-        } else if (bothHeap(dst, src) && dst.rank() > 0 && dst.size(-1) > 0
-                && dst.stride(-1) == 1 && src.stride(-1) == 1) {
+        } else if (dst.storage() instanceof HeapStorage && dst.isContiguous() && src.isContiguous()
+                && src.storage() instanceof SegmentStorage s && s.dtype() == DType.F32) {
+            MemorySegment.copy(s.segment(), ValueLayout.JAVA_FLOAT_UNALIGNED, (long) src.offset() * Float.BYTES,
+                    dst.heapArray(), dst.offset(), n);
+        } else if (rowsCopyable(dst, src)) {
             int row = dst.size(-1);
             StridedCursor s = new StridedCursor(src.select(-1, 0));
             for (StridedCursor d = new StridedCursor(dst.select(-1, 0)); d.hasElement(); d.next(), s.next()) {
-                System.arraycopy(src.heapArray(), s.position(), dst.heapArray(), d.position(), row);
+                if (src.storage() instanceof SegmentStorage segment) {
+                    MemorySegment.copy(segment.segment(), ValueLayout.JAVA_FLOAT_UNALIGNED,
+                            (long) s.position() * Float.BYTES, dst.heapArray(), d.position(), row);
+                } else {
+                    System.arraycopy(src.heapArray(), s.position(), dst.heapArray(), d.position(), row);
+                }
             }
         } else if (n > 0) {
             StridedCursor s = new StridedCursor(src);
@@ -98,6 +110,14 @@ final class Layouts {
             }
         }
         return Tensor.of(out, shape);
+    }
+
+    /** True when both have unit-stride rows and src is on the heap or an F32 segment, dst on the heap. */
+    private static boolean rowsCopyable(Tensor dst, Tensor src) {
+        boolean source = src.storage() instanceof HeapStorage
+                || src.storage() instanceof SegmentStorage s && s.dtype() == DType.F32;
+        return source && dst.storage() instanceof HeapStorage && dst.rank() > 0 && dst.size(-1) > 0
+                && dst.stride(-1) == 1 && src.stride(-1) == 1;
     }
 
     private static boolean bothHeap(Tensor a, Tensor b) {

@@ -1,6 +1,10 @@
 // SGEMM: C[M,N] = A[M,K] . B[K,N] in fp32; mirrors llm.c matmul_forward (out = inp . weight^T, without bias).
 package dev.jlens.kernels.cpu;
 
+import dev.jlens.tensor.storage.OffHeap;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 import java.util.function.IntConsumer;
 
@@ -33,36 +37,70 @@ public final class Matmul {
     static final int SMALL_M = 8;
     /** Below this many multiply-adds (M*N*K, ~20 us on one core) or copies a call runs on the calling thread. */
     static final long PARALLEL_MIN_FMAS = 1L << 20;
+    private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT;
+    private static final ValueLayout.OfFloat SOURCE = ValueLayout.JAVA_FLOAT_UNALIGNED; // file mappings: any offset
 
     private Matmul() {}
 
     /**
      * Packs B[K,N] read as {@code b[off + k*rowStride + n*colStride]} (so a transposed view packs without a
-     * copy) into panels for {@link #multiply(float[], int, int, float[], int, int, PackedMatrix, int)}.
+     * copy) into panels for {@link #multiply(float[], int, int, float[], int, int, PackedMatrix, int)}; the panels
+     * live off the heap until the result becomes unreachable.
      */
     public static PackedMatrix pack(float[] b, int off, int rowStride, int colStride, int k, int n) {
         checkStrided("B", b, off, rowStride, colStride, k, n);
+        return pack(MemorySegment.ofArray(b), off, rowStride, colStride, k, n, Arena.ofAuto());
+    }
+
+    /**
+     * Packs B[K,N] whose element [k, n] is the float at index {@code off + k*rowStride + n*colStride} of
+     * {@code src} (native byte order: a heap array's segment, an off-heap buffer or a little-endian file mapping on
+     * a little-endian machine) into panels allocated in {@code arena}.
+     */
+    public static PackedMatrix pack(MemorySegment src, long off, long rowStride, long colStride, int k, int n,
+                                    Arena arena) {
         int nr = VectorWidth.SCALAR ? 1 : GemmKernel.NR;
-        PackedMatrix packed = new PackedMatrix(new float[Math.multiplyExact((n + nr - 1) / nr * nr, k)], nr, k, n);
-        int panels = packed.panels();
-        int chunk = Math.max(1, panels / (4 * CpuThreads.COUNT));
-        run((panels + chunk - 1) / chunk, (long) k * n >= PARALLEL_MIN_FMAS, t -> {
-            for (int p = t * chunk, end = Math.min(panels, p + chunk); p < end; p++) {
-                packPanel(packed, p, b, off, rowStride, colStride);
-            }
-        });
+        PackedMatrix packed = new PackedMatrix(OffHeap.allocate(packedFloats(k, n) * Float.BYTES, arena,
+                "a packed [" + k + ", " + n + "] matrix"), nr, k, n);
+        packInto(packed, src, off, rowStride, colStride);
         return packed;
     }
 
-    /** Copies columns [p*nr, p*nr + nr) of B into panel p, row by row; columns past N stay zero. */
-    private static void packPanel(PackedMatrix packed, int p, float[] b, int off, int rowStride, int colStride) {
+    /** Packs B into {@code panels} (at least the packed size, any contents) instead of a new allocation. */
+    static PackedMatrix packInto(MemorySegment panels, float[] b, int off, int rowStride, int colStride, int k, int n) {
+        int nr = VectorWidth.SCALAR ? 1 : GemmKernel.NR;
+        PackedMatrix packed = new PackedMatrix(panels, nr, k, n);
+        packInto(packed, MemorySegment.ofArray(b), off, rowStride, colStride);
+        return packed;
+    }
+
+    /** Floats a packed B[K,N] takes: N rounded up to whole panels, times K. */
+    static long packedFloats(int k, int n) {
+        int nr = VectorWidth.SCALAR ? 1 : GemmKernel.NR;
+        return Math.multiplyExact((long) (n + nr - 1) / nr * nr, k);
+    }
+
+    /** Fills every panel of {@code packed} from B as in {@link #pack(MemorySegment, long, long, long, int, int, Arena)}. */
+    private static void packInto(PackedMatrix packed, MemorySegment src, long off, long rowStride, long colStride) {
+        int panels = packed.panels();
+        int chunk = Math.max(1, panels / (4 * CpuThreads.COUNT));
+        run((panels + chunk - 1) / chunk, (long) packed.k() * packed.n() >= PARALLEL_MIN_FMAS, t -> {
+            for (int p = t * chunk, end = Math.min(panels, p + chunk); p < end; p++) {
+                packPanel(packed, p, src, off, rowStride, colStride);
+            }
+        });
+    }
+
+    /** Copies columns [p*nr, p*nr + nr) of B into panel p, row by row; columns past N are set to zero. */
+    private static void packPanel(PackedMatrix packed, int p, MemorySegment src, long off, long rowStride,
+                                  long colStride) {
         int nr = packed.nr;
         int cols = Math.min(nr, packed.n() - p * nr);
-        float[] dst = packed.data;
+        MemorySegment dst = packed.data;
         for (int k = 0, d = packed.offset(p, 0); k < packed.k(); k++, d += nr) {
-            int src = off + k * rowStride + p * nr * colStride;
-            for (int j = 0; j < cols; j++) {
-                dst[d + j] = b[src + j * colStride];
+            long from = off + k * rowStride + (long) p * nr * colStride;
+            for (int j = 0; j < nr; j++) {
+                dst.setAtIndex(FLOAT, d + j, j < cols ? src.getAtIndex(SOURCE, from + j * colStride) : 0f);
             }
         }
     }
@@ -82,7 +120,7 @@ public final class Matmul {
             return;
         }
         if (VectorWidth.SCALAR) {
-            multiplyScalar(c, cOff, ldc, a, aOff, lda, b.data, 0, 1, k, m, n, k);
+            multiplyScalar(c, cOff, ldc, a, aOff, lda, b, m);
             return;
         }
         if (k == 0) {
@@ -121,7 +159,8 @@ public final class Matmul {
         }
         checkRowMajor("A", a, aOff, lda, m, k);
         checkRowMajor("C", c, cOff, ldc, m, n);
-        multiply(c, cOff, ldc, a, aOff, lda, pack(b, bOff, rowStrideB, colStrideB, k, n), m);
+        checkStrided("B", b, bOff, rowStrideB, colStrideB, k, n);
+        multiply(c, cOff, ldc, a, aOff, lda, ScratchPanels.pack(b, bOff, rowStrideB, colStrideB, k, n), m);
     }
 
     /** Columns panels [p0, p1) of C for all M rows: the per-thread task. */
@@ -172,6 +211,21 @@ public final class Matmul {
             GemmKernel.tiles(scratch, 0, nr, a, aOff + i0 * lda, lda, b.data, b.offset(p, 0), b.k(), rows, false);
             for (int r = 0; r < rows; r++) {
                 System.arraycopy(scratch, r * nr, c, cOff + (i0 + r) * ldc + p * nr, cols);
+            }
+        }
+    }
+
+    /** The scalar twin on a matrix packed with panel width 1 (B transposed): C[M,N] = A[M,K] . B. */
+    private static void multiplyScalar(float[] c, int cOff, int ldc, float[] a, int aOff, int lda, PackedMatrix b,
+                                       int m) {
+        int k = b.k();
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < b.n(); j++) {
+                double sum = 0;
+                for (int kk = 0; kk < k; kk++) {
+                    sum += (double) a[aOff + i * lda + kk] * b.data.getAtIndex(FLOAT, (long) j * k + kk);
+                }
+                c[cOff + i * ldc + j] = (float) sum;
             }
         }
     }

@@ -27,7 +27,7 @@ final class MatmulOp {
         Tensor x = Layouts.dense(a); // [..., M, K]
         int rows = x.numel() / k;
         if (b.rank() == 2) {
-            if (b.prepared() instanceof PackedMatrix packed) {
+            if (b.storage() instanceof PackedMatrix packed && isWhole(b, packed)) {
                 Matmul.multiply(out, 0, n, x.heapArray(), x.offset(), k, packed, rows);
             } else {
                 Tensor w = onHeap(b);
@@ -42,6 +42,12 @@ final class MatmulOp {
         CpuThreads.parallelFor(batches, i -> Matmul.multiply(out, i * m * n, n, x.heapArray(), x.offset() + i * m * k,
                 k, y.heapArray(), y.offset() + batchOffset(y, batchShape, i), y.stride(-2), y.stride(-1), m, n, k));
         return Tensor.of(out, outShape);
+    }
+
+    /** True when b is its packed storage's own matrix (not a slice or transpose of it). */
+    static boolean isWhole(Tensor b, PackedMatrix packed) {
+        return b.offset() == 0 && b.size(0) == packed.k() && b.size(1) == packed.n() && b.stride(1) == 1
+                && b.stride(0) == packed.n();
     }
 
     /** Storage index of batch entry {@code index} (row-major over {@code batchShape}) of t. */

@@ -1,20 +1,32 @@
-// The right operand B[K,N] of Matmul, repacked once into column panels of width NR for the micro-kernel.
+// The right operand B[K,N] of Matmul, packed once into column panels of width NR off the Java heap.
 package dev.jlens.kernels.cpu;
+
+import dev.jlens.tensor.DType;
+import dev.jlens.tensor.Device;
+import dev.jlens.tensor.storage.Storage;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 
 /**
  * A matrix B[K,N] packed by {@link Matmul#pack} for {@link Matmul#multiply}: N is cut into panels of
  * {@code nr} columns, and panel p holds rows 0..K-1 of its columns back to back, so the micro-kernel
  * streams it with unit stride: {@code data[(p*K + k)*nr + j] = B[k, p*nr + j]}, zero past column N-1.
  * With the scalar twins ({@code -Djlens.vectorBits=0}) {@code nr} is 1 and the data is B transposed.
- * Immutable once packed; weights are packed at load and shared by every thread.
+ *
+ * <p>It is also the {@link Storage} of a prepared weight: element {@code k*N + n} is B[k, n], so a tensor of shape
+ * [K, N] and strides [N, 1] over it, and every view of that tensor (a head's slice, a transpose), reads B without
+ * another copy of the weight. The panels live in native memory ({@code data}); read-only once packed; shared by
+ * every thread.
  */
-public final class PackedMatrix {
-    final float[] data; // [panels, K, nr]
+public final class PackedMatrix implements Storage {
+    private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT;
+
+    final MemorySegment data; // [panels, K, nr] floats, native order
     final int nr;
     private final int k;
     private final int n;
 
-    PackedMatrix(float[] data, int nr, int k, int n) {
+    PackedMatrix(MemorySegment data, int nr, int k, int n) {
         this.data = data;
         this.nr = nr;
         this.k = k;
@@ -36,9 +48,44 @@ public final class PackedMatrix {
         return (n + nr - 1) / nr;
     }
 
-    /** Offset of row k0 of panel p in {@link #data}. */
+    /** Offset of row k0 of panel p in {@link #data}, in floats. */
     int offset(int p, int k0) {
         return (p * k + k0) * nr;
+    }
+
+    /** Index in {@link #data} of B[row, col]. */
+    long indexOf(int row, int col) {
+        return (long) offset(col / nr, row) + col % nr;
+    }
+
+    /** Bytes of native memory the panels take. */
+    public long byteSize() {
+        return data.byteSize();
+    }
+
+    @Override
+    public DType dtype() {
+        return DType.F32;
+    }
+
+    @Override
+    public long size() {
+        return (long) k * n;
+    }
+
+    @Override
+    public Device device() {
+        return Device.CPU;
+    }
+
+    @Override
+    public float get(long index) {
+        return data.getAtIndex(FLOAT, indexOf((int) (index / n), (int) (index % n)));
+    }
+
+    @Override
+    public void set(long index, float value) {
+        throw new UnsupportedOperationException("a prepared (packed) weight is read-only; copy it to change values");
     }
 
     @Override

@@ -156,7 +156,7 @@ public final class CudaBackend implements Backend {
 
     @Override
     public Tensor prepareWeight(Tensor w) {
-        return w.withPrepared(DeviceTensors.dense(context(), w));
+        return DeviceTensors.dense(context(), w); // the device copy is the weight: no host copy is kept
     }
 
     @Override

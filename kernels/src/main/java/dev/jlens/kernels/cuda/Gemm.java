@@ -32,7 +32,7 @@ final class Gemm {
         Tensor y;
         GemmArgs g;
         if (b.rank() == 2) {
-            Tensor w = b.prepared() instanceof Tensor p && DeviceTensors.onDevice(p) ? p : DeviceTensors.onDevice(cuda, b);
+            Tensor w = DeviceTensors.onDevice(cuda, b); // a prepared weight is already there
             y = rowsOrColumnsContiguous(w) ? w : DeviceTensors.dense(cuda, w);
             boolean transposed = y.stride(1) != 1;
             g = GemmArgs.rowMajor(rows, n, k, new Operand(DeviceTensors.address(x), false, k, 0),

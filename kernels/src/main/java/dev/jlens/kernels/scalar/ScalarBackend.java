@@ -4,6 +4,7 @@ package dev.jlens.kernels.scalar;
 import dev.jlens.tensor.Shape;
 import dev.jlens.tensor.StridedCursor;
 import dev.jlens.tensor.Tensor;
+import dev.jlens.tensor.storage.HeapStorage;
 import dev.jlens.tensor.backend.Backend;
 import dev.jlens.tensor.backend.BinaryOp;
 import dev.jlens.tensor.backend.ReduceOp;
@@ -231,7 +232,7 @@ public final class ScalarBackend implements Backend {
 
     @Override
     public Tensor prepareWeight(Tensor w) {
-        return w;
+        return w.storage() instanceof HeapStorage && w.isContiguous() ? w : w.copy(); // owned, whatever w's source
     }
 
     @Override
