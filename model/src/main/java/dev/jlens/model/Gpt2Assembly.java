@@ -1,4 +1,4 @@
-// Builds a HookedGpt2 from a TL-keyed state dict, checking every weight's shape against the config.
+// Builds a HookedGpt2 from a TL-keyed state dict part by part: process a part, prepare its weights, release the rest.
 package dev.jlens.model;
 
 import dev.jlens.model.components.Attention;
@@ -9,54 +9,117 @@ import dev.jlens.model.components.TransformerBlock;
 import dev.jlens.model.components.Unembed;
 import dev.jlens.model.config.Gpt2Config;
 import dev.jlens.model.tokenizer.Gpt2Tokenizer;
+import dev.jlens.model.weights.OwnedWeights;
+import dev.jlens.model.weights.ProcessingOptions;
 import dev.jlens.model.weights.StateDict;
+import dev.jlens.model.weights.WeightProcessing;
+import dev.jlens.tensor.Tensor;
+import java.lang.foreign.Arena;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
-/** Wires components from weights; the weights' keys and shapes are TransformerLens' (see {@link StateDict}). */
+/**
+ * Wires components from weights; the weights' keys and shapes are TransformerLens' (see {@link StateDict}).
+ *
+ * <p>Each weight ends up once, in the form its kernel reads: matrices prepared by the backend (packed panels off
+ * the heap on the CPU, device memory on CUDA), embeddings off the heap, biases and LayerNorm weights on the heap.
+ * The input may be views of a memory-mapped checkpoint: the model keeps nothing of it, and {@link #load} releases
+ * each part's mapped pages once the part is built, so the checkpoint can close after loading and the resident
+ * memory of a load stays near the model's own size.
+ */
 public final class Gpt2Assembly {
     private Gpt2Assembly() {}
 
-    /** A hooked model of {@code cfg} with the weights of {@code sd} and no tokenizer. */
+    /** A hooked model of {@code cfg} with the weights of {@code sd} (unprocessed) and no tokenizer. */
     public static HookedGpt2 fromStateDict(Gpt2Config cfg, StateDict sd) {
         return fromStateDict(cfg, sd, null);
     }
 
     /**
-     * A hooked model of {@code cfg} with the weights of {@code sd} and {@code tokenizer} (may be null); a missing
-     * or misshapen weight is an error.
+     * A hooked model of {@code cfg} with the weights of {@code sd} (unprocessed) and {@code tokenizer} (may be null);
+     * a missing or misshapen weight is an error. {@code sd} is not modified.
      */
     public static HookedGpt2 fromStateDict(Gpt2Config cfg, StateDict sd, Gpt2Tokenizer tokenizer) {
+        return load(cfg, sd, ProcessingOptions.none(), tokenizer);
+    }
+
+    /**
+     * TL's load_and_process_state_dict, streamed: the embeddings, then each block, then the unembedding are
+     * processed ({@link WeightProcessing.Steps}) and prepared in turn, and a part's intermediates are freed before
+     * the next part starts, so the transient memory is about one part (the largest is the unembedding).
+     *
+     * @param cfg       the config of {@code raw}
+     * @param raw       TL-keyed weights, e.g. views of a mapped checkpoint; not modified
+     * @param options   the processing steps
+     * @param tokenizer the model's tokenizer, or null
+     */
+    public static HookedGpt2 load(Gpt2Config cfg, StateDict raw, ProcessingOptions options, Gpt2Tokenizer tokenizer) {
+        WeightProcessing.Steps steps = WeightProcessing.Steps.of(cfg, options);
+        Gpt2Config out = steps.out();
+        StateDict sd = copyOf(raw);
+        int d = cfg.dModel();
+        steps.embeddings(sd, Arena.ofAuto()); // the processed embeddings are the model's: freed with it
+        Embed embed = new Embed(OwnedWeights.own(sd.require("embed.W_E", cfg.dVocab(), d)),
+                OwnedWeights.own(sd.require("pos_embed.W_pos", cfg.nCtx(), d)));
+        OwnedWeights.releaseMappedPages(raw, "embed.", "pos_embed.");
+        List<TransformerBlock> blocks = new ArrayList<>();
+        for (int l = 0; l < cfg.nLayers(); l++) {
+            try (Arena part = Arena.ofShared()) {
+                steps.block(sd, l, part);
+                blocks.add(block(cfg, out, sd, l));
+            }
+            OwnedWeights.releaseMappedPages(raw, "blocks." + l + ".");
+        }
+        Unembed unembed;
+        LayerNorm lnFinal;
+        try (Arena part = Arena.ofShared()) {
+            steps.unembedding(sd, part);
+            unembed = new Unembed(sd.require("unembed.W_U", d, cfg.dVocab()),
+                    OwnedWeights.own(sd.require("unembed.b_U", cfg.dVocab())));
+            lnFinal = layerNorm(out, sd, "ln_final");
+        }
+        OwnedWeights.releaseMappedPages(raw, "unembed.", "ln_final.");
+        return new HookedGpt2(out, embed, blocks, lnFinal, unembed, tokenizer);
+    }
+
+    /** Block {@code l} of processed weights in {@code sd}, every tensor it keeps owned by it. */
+    private static TransformerBlock block(Gpt2Config cfg, Gpt2Config out, StateDict sd, int l) {
         int d = cfg.dModel();
         int h = cfg.nHeads();
         int e = cfg.dHead();
-        Embed embed = new Embed(sd.require("embed.W_E", cfg.dVocab(), d),
-                sd.require("pos_embed.W_pos", cfg.nCtx(), d));
-        List<TransformerBlock> blocks = new ArrayList<>();
-        for (int l = 0; l < cfg.nLayers(); l++) {
-            String p = "blocks." + l + ".";
-            Attention attn = new Attention(sd.require(p + "attn.W_Q", h, d, e), sd.require(p + "attn.W_K", h, d, e),
-                    sd.require(p + "attn.W_V", h, d, e), sd.require(p + "attn.b_Q", h, e),
-                    sd.require(p + "attn.b_K", h, e), sd.require(p + "attn.b_V", h, e),
-                    sd.require(p + "attn.W_O", h, e, d), sd.require(p + "attn.b_O", d), cfg.useAttnResult());
-            Mlp mlp = cfg.attnOnly() ? null : new Mlp(sd.require(p + "mlp.W_in", d, cfg.dMlp()),
-                    sd.require(p + "mlp.b_in", cfg.dMlp()), sd.require(p + "mlp.W_out", cfg.dMlp(), d),
-                    sd.require(p + "mlp.b_out", d));
-            LayerNorm ln2 = cfg.attnOnly() ? null : layerNorm(cfg, sd, p + "ln2");
-            blocks.add(new TransformerBlock(cfg, layerNorm(cfg, sd, p + "ln1"), ln2, attn, mlp));
-        }
-        Unembed unembed = new Unembed(sd.require("unembed.W_U", d, cfg.dVocab()),
-                sd.require("unembed.b_U", cfg.dVocab()));
-        return new HookedGpt2(cfg, sd, embed, blocks, layerNorm(cfg, sd, "ln_final"), unembed, tokenizer);
+        String p = "blocks." + l + ".";
+        Attention attn = new Attention(sd.require(p + "attn.W_Q", h, d, e), sd.require(p + "attn.W_K", h, d, e),
+                sd.require(p + "attn.W_V", h, d, e), own(sd, p + "attn.b_Q", h, e), own(sd, p + "attn.b_K", h, e),
+                own(sd, p + "attn.b_V", h, e), sd.require(p + "attn.W_O", h, e, d), own(sd, p + "attn.b_O", d),
+                cfg.useAttnResult());
+        Mlp mlp = cfg.attnOnly() ? null : new Mlp(sd.require(p + "mlp.W_in", d, cfg.dMlp()),
+                own(sd, p + "mlp.b_in", cfg.dMlp()), sd.require(p + "mlp.W_out", cfg.dMlp(), d),
+                own(sd, p + "mlp.b_out", d));
+        LayerNorm ln2 = cfg.attnOnly() ? null : layerNorm(out, sd, p + "ln2");
+        return new TransformerBlock(out, layerNorm(out, sd, p + "ln1"), ln2, attn, mlp);
+    }
+
+    private static Tensor own(StateDict sd, String key, int... shape) {
+        return OwnedWeights.own(sd.require(key, shape));
     }
 
     /** LN reads {@code name.w} and {@code name.b}; LNPre has no weights; none gives null. */
     private static LayerNorm layerNorm(Gpt2Config cfg, StateDict sd, String name) {
         return switch (cfg.normalizationType()) {
-            case LN -> new LayerNorm(sd.require(name + ".w", cfg.dModel()), sd.require(name + ".b", cfg.dModel()),
+            case LN -> new LayerNorm(own(sd, name + ".w", cfg.dModel()), own(sd, name + ".b", cfg.dModel()),
                     cfg.eps());
             case LN_PRE -> new LayerNorm(null, null, cfg.eps());
             case NONE -> null;
         };
+    }
+
+    private static StateDict copyOf(StateDict sd) {
+        Map<String, Tensor> copy = new LinkedHashMap<>();
+        for (String key : sd.keys()) {
+            copy.put(key, sd.get(key));
+        }
+        return new StateDict(copy, sd.source());
     }
 }

@@ -9,6 +9,7 @@ import dev.jlens.hooks.HookPoint;
 import dev.jlens.hooks.HookRegistry;
 import dev.jlens.hooks.HookedModule;
 import dev.jlens.hooks.NameFilter;
+import dev.jlens.model.components.Attention;
 import dev.jlens.model.components.BlockSuffix;
 import dev.jlens.model.components.Embed;
 import dev.jlens.model.components.LayerNorm;
@@ -40,13 +41,11 @@ public final class HookedGpt2 implements HookedModule {
     private final Unembed unembed;
     private final HookRegistry registry;
     private final Gpt2Tokenizer tokenizer; // null when the model came without one
-    private final StateDict weights;       // the TL-keyed parameters the components were built from
 
     /** A model from assembled components (see {@link Gpt2Assembly#fromStateDict}). */
-    HookedGpt2(Gpt2Config cfg, StateDict weights, Embed embed, List<TransformerBlock> blocks, LayerNorm lnFinal,
-            Unembed unembed, Gpt2Tokenizer tokenizer) {
+    HookedGpt2(Gpt2Config cfg, Embed embed, List<TransformerBlock> blocks, LayerNorm lnFinal, Unembed unembed,
+            Gpt2Tokenizer tokenizer) {
         this.cfg = cfg;
-        this.weights = weights;
         this.tokenizer = tokenizer;
         this.embed = embed;
         this.blocks = List.copyOf(blocks);
@@ -62,11 +61,45 @@ public final class HookedGpt2 implements HookedModule {
 
     /**
      * The parameters under TransformerLens keys (e.g. {@code blocks.9.attn.W_O} [n_heads, d_head, d_model],
-     * {@code unembed.W_U} [d_model, d_vocab]), after weight processing. Read-only: the components share some of
-     * these tensors and use packed copies of others, so a write into them has no defined effect.
+     * {@code unembed.W_U} [d_model, d_vocab]), after weight processing: read-only views of the tensors the forward
+     * reads (a prepared matrix is read through its packed or device form), so no weight is held twice.
      */
     public StateDict weights() {
-        return weights;
+        Map<String, Tensor> w = new LinkedHashMap<>();
+        w.put("embed.W_E", embed.wE());
+        w.put("pos_embed.W_pos", embed.wPos());
+        for (int l = 0; l < blocks.size(); l++) {
+            String p = "blocks." + l + ".";
+            TransformerBlock block = blocks.get(l);
+            putLayerNorm(w, p + "ln1", block.ln1());
+            putLayerNorm(w, p + "ln2", block.ln2());
+            Attention attn = block.attn();
+            w.put(p + "attn.W_Q", attn.wQ());
+            w.put(p + "attn.W_K", attn.wK());
+            w.put(p + "attn.W_V", attn.wV());
+            w.put(p + "attn.W_O", attn.wO());
+            w.put(p + "attn.b_Q", attn.bias(0));
+            w.put(p + "attn.b_K", attn.bias(1));
+            w.put(p + "attn.b_V", attn.bias(2));
+            w.put(p + "attn.b_O", attn.bO());
+            if (block.mlp() != null) {
+                w.put(p + "mlp.W_in", block.mlp().wIn());
+                w.put(p + "mlp.b_in", block.mlp().bIn());
+                w.put(p + "mlp.W_out", block.mlp().wOut());
+                w.put(p + "mlp.b_out", block.mlp().bOut());
+            }
+        }
+        putLayerNorm(w, "ln_final", lnFinal);
+        w.put("unembed.W_U", unembed.wU());
+        w.put("unembed.b_U", unembed.bU());
+        return new StateDict(w, cfg.modelName());
+    }
+
+    private static void putLayerNorm(Map<String, Tensor> w, String name, LayerNorm ln) {
+        if (ln != null && ln.w() != null) {
+            w.put(name + ".w", ln.w());
+            w.put(name + ".b", ln.b());
+        }
     }
 
     /** The tokenizer; throws when the model was built without one. */

@@ -26,9 +26,9 @@ public final class Attention implements HookedModule {
     private final boolean useAttnResult;
     private final Tensor wQkv;   // [d_model, 3 * n_heads * d_head], prepared; columns: q heads, k heads, v heads
     private final Tensor bQkv;   // [3 * n_heads * d_head]
-    private final Tensor[] wHeads; // W_Q, W_K, W_V: [n_heads, d_model, d_head]
+    private final Tensor[] wHeads; // W_Q, W_K, W_V: [n_heads, d_model, d_head], views of wQkv
     private final Tensor[] bHeads; // b_Q, b_K, b_V: [n_heads, d_head]
-    private final Tensor wO;     // [n_heads, d_head, d_model]
+    private final Tensor wO;     // [n_heads, d_head, d_model], a view of wOFlat
     private final Tensor wOFlat; // [n_heads * d_head, d_model], prepared
     private final Tensor bO;     // [d_model]
 
@@ -38,14 +38,48 @@ public final class Attention implements HookedModule {
         this.nHeads = wQ.size(0);
         this.dHead = wQ.size(2);
         this.useAttnResult = useAttnResult;
-        this.wHeads = new Tensor[] {wQ, wK, wV};
         this.bHeads = new Tensor[] {bQ, bK, bV};
         int dModel = wQ.size(1);
+        int width = nHeads * dHead;
         this.wQkv = Backends.current().prepareWeight(Tensor.cat(1, flat(wQ, dModel), flat(wK, dModel), flat(wV, dModel)));
+        this.wHeads = new Tensor[3];
+        for (int i = 0; i < 3; i++) { // [d_model, n_heads * d_head] -> [n_heads, d_model, d_head], no copy
+            wHeads[i] = wQkv.narrow(1, i * width, width).reshape(dModel, nHeads, dHead).permute(1, 0, 2);
+        }
         this.bQkv = Tensor.cat(0, bQ.reshape(-1), bK.reshape(-1), bV.reshape(-1));
-        this.wO = wO;
-        this.wOFlat = Backends.current().prepareWeight(wO.reshape(nHeads * dHead, dModel));
+        this.wOFlat = Backends.current().prepareWeight(wO.reshape(width, dModel));
+        this.wO = wOFlat.reshape(nHeads, dHead, dModel);
         this.bO = bO;
+    }
+
+    /** W_Q [n_heads, d_model, d_head]: a read-only view of the prepared weight. */
+    public Tensor wQ() {
+        return wHeads[0];
+    }
+
+    /** W_K [n_heads, d_model, d_head]: a read-only view of the prepared weight. */
+    public Tensor wK() {
+        return wHeads[1];
+    }
+
+    /** W_V [n_heads, d_model, d_head]: a read-only view of the prepared weight. */
+    public Tensor wV() {
+        return wHeads[2];
+    }
+
+    /** W_O [n_heads, d_head, d_model]: a read-only view of the prepared weight. */
+    public Tensor wO() {
+        return wO;
+    }
+
+    /** b_Q, b_K, b_V ({@code which} 0, 1, 2): [n_heads, d_head]. */
+    public Tensor bias(int which) {
+        return bHeads[which];
+    }
+
+    /** b_O [d_model]. */
+    public Tensor bO() {
+        return bO;
     }
 
     /** W [n_heads, d_model, d_head] as [d_model, n_heads * d_head]. */

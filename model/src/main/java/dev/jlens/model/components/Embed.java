@@ -18,6 +18,16 @@ public final class Embed {
         this.wPos = wPos;
     }
 
+    /** W_E [d_vocab, d_model]. */
+    public Tensor wE() {
+        return wE;
+    }
+
+    /** W_pos [n_ctx, d_model]. */
+    public Tensor wPos() {
+        return wPos;
+    }
+
     /** W_E[tokens]: [batch, pos, d_model]; ids were validated by the caller. */
     public Tensor tokens(int[][] tokens) {
         int batch = tokens.length;

@@ -26,6 +26,16 @@ public final class LayerNorm implements HookedModule {
         this.eps = eps;
     }
 
+    /** The affine weight w [d_model], or null (LNPre). */
+    public Tensor w() {
+        return w;
+    }
+
+    /** The affine bias b [d_model], or null (LNPre). */
+    public Tensor b() {
+        return b;
+    }
+
     /** True when hooks are attached, so callers that share one normalization for q, k and v must not. */
     public boolean hasHooks() {
         return hookScale.hasHooks() || hookNormalized.hasHooks();

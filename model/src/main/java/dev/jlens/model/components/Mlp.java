@@ -23,6 +23,26 @@ public final class Mlp implements HookedModule {
         this.bOut = bOut;
     }
 
+    /** W_in [d_model, d_mlp], the prepared weight (read-only). */
+    public Tensor wIn() {
+        return wIn;
+    }
+
+    /** b_in [d_mlp]. */
+    public Tensor bIn() {
+        return bIn;
+    }
+
+    /** W_out [d_mlp, d_model], the prepared weight (read-only). */
+    public Tensor wOut() {
+        return wOut;
+    }
+
+    /** b_out [d_model]. */
+    public Tensor bOut() {
+        return bOut;
+    }
+
     /** x [batch, pos, d_model] -> [batch, pos, d_model]. */
     public Tensor forward(Tensor x) {
         Tensor pre = hookPre.forward(x.matmul(wIn).add(bIn));

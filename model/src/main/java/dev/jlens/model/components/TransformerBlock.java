@@ -38,6 +38,26 @@ public final class TransformerBlock implements HookedModule {
         this.hookResidMid = cfg.attnOnly() ? null : new HookPoint();
     }
 
+    /** ln1, or null when normalization_type is none. */
+    public LayerNorm ln1() {
+        return ln1;
+    }
+
+    /** ln2, or null when attn_only or normalization_type is none. */
+    public LayerNorm ln2() {
+        return ln2;
+    }
+
+    /** The attention layer. */
+    public Attention attn() {
+        return attn;
+    }
+
+    /** The MLP, or null when attn_only. */
+    public Mlp mlp() {
+        return mlp;
+    }
+
     /**
      * residPre [batch, pos, d_model] -> resid_post; {@code shortformerPos} [batch, pos, d_model] is added to the
      * q and k inputs (null for standard GPT-2); keyMask [batch, key_pos] marks real tokens (null: all).

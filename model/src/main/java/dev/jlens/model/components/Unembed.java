@@ -15,6 +15,16 @@ public final class Unembed {
         this.bU = bU;
     }
 
+    /** W_U [d_model, d_vocab], the prepared weight (read-only). */
+    public Tensor wU() {
+        return wU;
+    }
+
+    /** b_U [d_vocab]. */
+    public Tensor bU() {
+        return bU;
+    }
+
     /** logits [..., d_vocab] of x [..., d_model]. */
     public Tensor forward(Tensor x) {
         return x.matmul(wU).add(bU);

@@ -13,19 +13,17 @@ import dev.jlens.model.weights.HfGpt2Keys;
 import dev.jlens.model.weights.HubDownloader;
 import dev.jlens.model.weights.ProcessingOptions;
 import dev.jlens.model.weights.StateDict;
-import dev.jlens.model.weights.WeightProcessing;
-import dev.jlens.tensor.Tensor;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * TransformerLens' {@code HookedTransformer.from_pretrained} for GPT-2. A name resolves, in order, to a built-in
  * model ({@link BuiltinModels#names()}), an existing folder (config.json + safetensors), or a Hugging Face repo id
  * or alias ("gpt2", "gpt2-small", "openai-community/gpt2", "distilgpt2", ...) found in the Hugging Face cache or
- * downloaded into it. Weights are processed with {@link ProcessingOptions} (TL's defaults unless told otherwise),
- * copied into memory, and the memory-mapped checkpoint is closed before the model is returned.
+ * downloaded into it. Weights are processed with {@link ProcessingOptions} (TL's defaults unless told otherwise)
+ * part by part straight from the memory-mapped checkpoint into their prepared form ({@link Gpt2Assembly#load}), and
+ * the checkpoint is closed before the model is returned.
  */
 public final class Pretrained {
     private static final Map<String, String> TL_ALIASES = Map.of("gpt2-small", "gpt2");
@@ -58,7 +56,7 @@ public final class Pretrained {
         }
         try (HfCheckpoint checkpoint = HfCheckpoint.open(folder)) {
             StateDict sd = HfGpt2Keys.toTransformerLens(checkpoint.tensors(), checkpoint.config(), folder.toString());
-            return assemble(checkpoint.config(), onHeap(sd), processing, tokenizer(folder, checkpoint.config()));
+            return assemble(checkpoint.config(), sd, processing, tokenizer(folder, checkpoint.config()));
         }
     }
 
@@ -74,8 +72,7 @@ public final class Pretrained {
 
     private static HookedGpt2 assemble(Gpt2Config cfg, StateDict sd, ProcessingOptions processing,
             Gpt2Tokenizer tokenizer) {
-        WeightProcessing.Processed p = WeightProcessing.process(cfg, sd, applicable(processing, cfg));
-        return Gpt2Assembly.fromStateDict(p.cfg(), p.weights(), tokenizer);
+        return Gpt2Assembly.load(cfg, sd, applicable(processing, cfg), tokenizer);
     }
 
     /** The options without the LayerNorm steps when the model has no LayerNorm (nothing to fold or centre for). */
@@ -85,15 +82,6 @@ public final class Pretrained {
         }
         return new ProcessingOptions(false, false, o.centerUnembed(), o.foldValueBiases(),
                 o.refactorFactoredAttnMatrices());
-    }
-
-    /** The state dict with every memory-mapped view copied to the heap, so the checkpoint can close. */
-    private static StateDict onHeap(StateDict sd) {
-        Map<String, Tensor> copies = new LinkedHashMap<>();
-        for (String key : sd.keys()) {
-            copies.put(key, sd.get(key).copy());
-        }
-        return new StateDict(copies, sd.source());
     }
 
     /** tokenizer.json, else vocab.json + merges.txt, else the built-in GPT-2 vocabulary when the sizes agree. */

@@ -14,36 +14,35 @@
 package dev.jlens.model.weights;
 
 import dev.jlens.model.config.Gpt2Config;
+import java.lang.foreign.Arena;
 
 /** The QK / OV refactoring step of {@link WeightProcessing}. */
 final class AttnRefactor {
     private AttnRefactor() {}
 
-    /** Rewrites W_Q, b_Q, W_K, b_K, W_V, b_V, W_O and b_O of every layer in {@code sd}. */
-    static void refactor(Gpt2Config cfg, StateDict sd) {
-        WeightProcessing.foldValueBiases(cfg, sd);
+    /** Rewrites W_Q, b_Q, W_K, b_K, W_V, b_V, W_O and b_O of block {@code layer} in {@code sd}. */
+    static void refactor(Gpt2Config cfg, StateDict sd, int layer, Arena arena) {
+        WeightProcessing.foldValueBiases(cfg, sd, layer, arena);
         int h = cfg.nHeads();
         int d = cfg.dModel();
         int e = cfg.dHead();
-        for (int l = 0; l < cfg.nLayers(); l++) {
-            String p = "blocks." + l + ".attn.";
-            double[] wQ = WeightProcessing.read(sd.require(p + "W_Q", h, d, e));
-            double[] bQ = WeightProcessing.read(sd.require(p + "b_Q", h, e));
-            double[] wK = WeightProcessing.read(sd.require(p + "W_K", h, d, e));
-            double[] bK = WeightProcessing.read(sd.require(p + "b_K", h, e));
-            double[] wV = WeightProcessing.read(sd.require(p + "W_V", h, d, e));
-            double[] wO = WeightProcessing.read(sd.require(p + "W_O", h, e, d));
-            for (int head = 0; head < h; head++) {
-                queryKey(head, wQ, bQ, wK, bK, d, e);
-                valueOutput(head, wV, wO, d, e);
-            }
-            sd.put(p + "W_Q", WeightProcessing.write(wQ, h, d, e));
-            sd.put(p + "b_Q", WeightProcessing.write(bQ, h, e));
-            sd.put(p + "W_K", WeightProcessing.write(wK, h, d, e));
-            sd.put(p + "b_K", WeightProcessing.write(bK, h, e));
-            sd.put(p + "W_V", WeightProcessing.write(wV, h, d, e));
-            sd.put(p + "W_O", WeightProcessing.write(wO, h, e, d));
+        String p = "blocks." + layer + ".attn.";
+        double[] wQ = WeightProcessing.read(sd.require(p + "W_Q", h, d, e));
+        double[] bQ = WeightProcessing.read(sd.require(p + "b_Q", h, e));
+        double[] wK = WeightProcessing.read(sd.require(p + "W_K", h, d, e));
+        double[] bK = WeightProcessing.read(sd.require(p + "b_K", h, e));
+        double[] wV = WeightProcessing.read(sd.require(p + "W_V", h, d, e));
+        double[] wO = WeightProcessing.read(sd.require(p + "W_O", h, e, d));
+        for (int head = 0; head < h; head++) {
+            queryKey(head, wQ, bQ, wK, bK, d, e);
+            valueOutput(head, wV, wO, d, e);
         }
+        sd.put(p + "W_Q", WeightProcessing.write(wQ, arena, h, d, e));
+        sd.put(p + "b_Q", WeightProcessing.write(bQ, arena, h, e));
+        sd.put(p + "W_K", WeightProcessing.write(wK, arena, h, d, e));
+        sd.put(p + "b_K", WeightProcessing.write(bK, arena, h, e));
+        sd.put(p + "W_V", WeightProcessing.write(wV, arena, h, d, e));
+        sd.put(p + "W_O", WeightProcessing.write(wO, arena, h, e, d));
     }
 
     /** QK of one head: [W; b] for Q and K become U sqrt(S) and V sqrt(S) of the SVD of Q K^T. */

@@ -16,7 +16,15 @@ package dev.jlens.model.weights;
 import dev.jlens.model.config.Gpt2Config;
 import dev.jlens.model.config.NormalizationType;
 import dev.jlens.model.config.PositionalEmbeddingType;
+import dev.jlens.tensor.DType;
+import dev.jlens.tensor.Shape;
 import dev.jlens.tensor.Tensor;
+import dev.jlens.tensor.storage.OffHeap;
+import dev.jlens.tensor.storage.SegmentStorage;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -26,8 +34,15 @@ import java.util.Map;
  * input's. Steps that do not apply are skipped with a logged warning, as TL does: fold_ln and
  * center_writing_weights without LayerNorm (normalization NONE) or with a shortformer positional embedding (whose
  * W_pos is added after ln1, so TL forces both off). fold_ln on an LN_PRE model (already folded) does nothing.
+ *
+ * <p>Every step touches one part of the model only (the embeddings, one block, or the unembedding), so a loader can
+ * process a model part by part ({@link Steps}) and keep only one part's intermediates alive. Large results (from
+ * {@link #OFF_HEAP_MIN} elements) are written off the Java heap, into the arena the caller gives; vocabulary-sized
+ * matrices are streamed row by row, so no step needs a heap array of a whole W_E or W_U.
  */
 public final class WeightProcessing {
+    /** Results with at least this many elements go off the heap (a [768] bias stays on it). */
+    static final int OFF_HEAP_MIN = 1 << 16;
     private static final System.Logger LOG = System.getLogger("dev.jlens.weights");
 
     private WeightProcessing() {}
@@ -42,7 +57,7 @@ public final class WeightProcessing {
      * @param cfg     the model's config (its normalization type must match the weights)
      * @param weights TL-keyed weights of {@code cfg}; not mutated
      * @param options the steps to run
-     * @return the processed config and a new state dict
+     * @return the processed config and a new state dict (large tensors off the heap, freed when unreachable)
      * @throws IllegalArgumentException when a weight the steps read is missing or misshapen
      */
     public static Processed process(Gpt2Config cfg, StateDict weights, ProcessingOptions options) {
@@ -51,27 +66,85 @@ public final class WeightProcessing {
             copy.put(key, weights.get(key));
         }
         StateDict sd = new StateDict(copy, weights.source() + " (processed: " + options + ")");
-        Gpt2Config out = cfg;
-        boolean shortformer = cfg.positionalEmbeddingType() == PositionalEmbeddingType.SHORTFORMER;
-        boolean folded = cfg.normalizationType() == NormalizationType.LN_PRE; // nothing left to fold
-        if (options.foldLn() && !folded && applies("fold_ln", cfg, shortformer)) {
-            foldLayerNorm(cfg, sd);
-            out = cfg.withNormalizationType(NormalizationType.LN_PRE);
+        Steps steps = Steps.of(cfg, options);
+        Arena arena = Arena.ofAuto();
+        steps.embeddings(sd, arena);
+        for (int l = 0; l < cfg.nLayers(); l++) {
+            steps.block(sd, l, arena);
         }
-        if (options.centerWritingWeights() && applies("center_writing_weights", cfg, shortformer)) {
-            centerWritingWeights(cfg, sd);
+        steps.unembedding(sd, arena);
+        return new Processed(steps.out(), sd);
+    }
+
+    /**
+     * The steps that apply to one model, decided (and warned about) once, run part by part. Each method rewrites the
+     * keys of its part in {@code sd} (read first, then replaced) and writes large results into {@code arena}.
+     *
+     * @param in  the config of the weights read
+     * @param out the config of the weights written (LN_PRE after fold_ln)
+     */
+    public record Steps(Gpt2Config in, Gpt2Config out, boolean foldLn, boolean centerWritingWeights,
+            boolean centerUnembed, boolean foldValueBiases, boolean refactor) {
+
+        /** The steps of {@code options} that apply to {@code cfg}, with TL's warning for those that do not. */
+        public static Steps of(Gpt2Config cfg, ProcessingOptions options) {
+            boolean shortformer = cfg.positionalEmbeddingType() == PositionalEmbeddingType.SHORTFORMER;
+            boolean folded = cfg.normalizationType() == NormalizationType.LN_PRE; // nothing left to fold
+            boolean foldLn = options.foldLn() && !folded && applies("fold_ln", cfg, shortformer);
+            boolean centre = options.centerWritingWeights() && applies("center_writing_weights", cfg, shortformer);
+            return new Steps(cfg, foldLn ? cfg.withNormalizationType(NormalizationType.LN_PRE) : cfg, foldLn, centre,
+                    options.centerUnembed(), options.foldValueBiases(), options.refactorFactoredAttnMatrices());
         }
-        if (options.centerUnembed()) {
-            centreLastAxis(sd, "unembed.W_U", cfg.dModel(), cfg.dVocab());
-            centreLastAxis(sd, "unembed.b_U", cfg.dVocab());
+
+        /** center_writing_weights on W_E and W_pos. */
+        public void embeddings(StateDict sd, Arena arena) {
+            if (centerWritingWeights) {
+                centreLastAxis(sd, "embed.W_E", arena, in.dVocab(), in.dModel());
+                centreLastAxis(sd, "pos_embed.W_pos", arena, in.nCtx(), in.dModel());
+            }
         }
-        if (options.foldValueBiases()) {
-            foldValueBiases(cfg, sd);
+
+        /** Block {@code layer}: fold ln1 and ln2, centre W_O, b_O, W_out, b_out, fold b_V, refactor QK and OV. */
+        public void block(StateDict sd, int layer, Arena arena) {
+            int d = in.dModel();
+            String p = "blocks." + layer + ".";
+            if (foldLn) {
+                double[][] ln1 = takeLayerNorm(sd, p + "ln1", d);
+                for (String m : new String[] {"Q", "K", "V"}) {
+                    foldInto(sd, p + "attn.W_" + m, p + "attn.b_" + m, ln1, in.nHeads(), d, in.dHead(), arena);
+                }
+                if (!in.attnOnly()) {
+                    foldInto(sd, p + "mlp.W_in", p + "mlp.b_in", takeLayerNorm(sd, p + "ln2", d), 1, d, in.dMlp(),
+                            arena);
+                }
+            }
+            if (centerWritingWeights) {
+                centreLastAxis(sd, p + "attn.W_O", arena, in.nHeads(), in.dHead(), d);
+                centreLastAxis(sd, p + "attn.b_O", arena, d);
+                if (!in.attnOnly()) {
+                    centreLastAxis(sd, p + "mlp.W_out", arena, in.dMlp(), d);
+                    centreLastAxis(sd, p + "mlp.b_out", arena, d);
+                }
+            }
+            if (foldValueBiases) {
+                WeightProcessing.foldValueBiases(in, sd, layer, arena);
+            }
+            if (refactor) {
+                AttnRefactor.refactor(in, sd, layer, arena);
+            }
         }
-        if (options.refactorFactoredAttnMatrices()) {
-            AttnRefactor.refactor(cfg, sd);
+
+        /** fold ln_final into W_U and b_U, then center_unembed. */
+        public void unembedding(StateDict sd, Arena arena) {
+            if (foldLn) {
+                foldInto(sd, "unembed.W_U", "unembed.b_U", takeLayerNorm(sd, "ln_final", in.dModel()), 1,
+                        in.dModel(), in.dVocab(), arena);
+            }
+            if (centerUnembed) {
+                centreLastAxis(sd, "unembed.W_U", arena, in.dModel(), in.dVocab());
+                centreLastAxis(sd, "unembed.b_U", arena, in.dVocab());
+            }
         }
-        return new Processed(out, sd);
     }
 
     /** False, with TL's warning, when the step needs a LayerNorm the model lacks or the model is a shortformer. */
@@ -84,22 +157,6 @@ public final class WeightProcessing {
         return true;
     }
 
-    /** TL fold_layer_norm(fold_biases=True, center_weights=True): ln1 into Q/K/V, ln2 into W_in, ln_final into W_U. */
-    private static void foldLayerNorm(Gpt2Config cfg, StateDict sd) {
-        int d = cfg.dModel();
-        for (int l = 0; l < cfg.nLayers(); l++) {
-            String p = "blocks." + l + ".";
-            double[][] ln1 = takeLayerNorm(sd, p + "ln1", d);
-            for (String m : new String[] {"Q", "K", "V"}) {
-                foldInto(sd, p + "attn.W_" + m, p + "attn.b_" + m, ln1, cfg.nHeads(), d, cfg.dHead());
-            }
-            if (!cfg.attnOnly()) {
-                foldInto(sd, p + "mlp.W_in", p + "mlp.b_in", takeLayerNorm(sd, p + "ln2", d), 1, d, cfg.dMlp());
-            }
-        }
-        foldInto(sd, "unembed.W_U", "unembed.b_U", takeLayerNorm(sd, "ln_final", d), 1, d, cfg.dVocab());
-    }
-
     /** {w, b} of LayerNorm {@code name}, removed from sd. */
     private static double[][] takeLayerNorm(StateDict sd, String name, int d) {
         double[][] wb = {read(sd.require(name + ".w", d)), read(sd.require(name + ".b", d))};
@@ -110,87 +167,85 @@ public final class WeightProcessing {
 
     /**
      * W [G, D, N] (G groups, e.g. heads; G = 1 stored as [D, N]) and b [G, N] absorb ln = {w, b}:
-     * b += sum_d ln.b[d] W[g, d, :]; W *= ln.w[:, None]; W -= mean over D.
+     * b += sum_d ln.b[d] W[g, d, :]; W *= ln.w[:, None]; W -= mean over D. Streams W row by row twice (sums, then
+     * the result), so W_U [D, V] needs two [V] accumulators, not a copy of itself.
      */
-    private static void foldInto(StateDict sd, String wKey, String bKey, double[][] ln, int groups, int d, int n) {
+    private static void foldInto(StateDict sd, String wKey, String bKey, double[][] ln, int groups, int d, int n,
+            Arena arena) {
         int[] wShape = groups == 1 ? new int[] {d, n} : new int[] {groups, d, n};
         int[] bShape = groups == 1 ? new int[] {n} : new int[] {groups, n};
-        double[] w = read(sd.require(wKey, wShape));
+        Tensor w = sd.require(wKey, wShape);
         double[] b = read(sd.require(bKey, bShape));
+        WeightRows.Writer out = WeightRows.writer(groups * d, n, arena, wKey);
+        double[] mean = new double[n]; // over D, accumulated row by row (W_U is [768, 50257]: columns stride far)
         for (int g = 0; g < groups; g++) {
-            int base = g * d * n;
+            WeightRows rows = new WeightRows(groups == 1 ? w : w.select(0, g), arena); // [D, N]
+            Arrays.fill(mean, 0);
             for (int i = 0; i < d; i++) {
+                float[] row = rows.row(i);
                 for (int j = 0; j < n; j++) {
-                    b[g * n + j] += ln[1][i] * w[base + i * n + j];
-                    w[base + i * n + j] *= ln[0][i];
-                }
-            }
-            double[] mean = new double[n]; // over D, accumulated row by row (W_U is [768, 50257]: columns stride far)
-            for (int i = 0; i < d; i++) {
-                for (int j = 0; j < n; j++) {
-                    mean[j] += w[base + i * n + j];
+                    b[g * n + j] += ln[1][i] * row[j];
+                    mean[j] += row[j] * ln[0][i];
                 }
             }
             for (int i = 0; i < d; i++) {
+                float[] row = rows.row(i);
+                double[] result = out.row();
                 for (int j = 0; j < n; j++) {
-                    w[base + i * n + j] -= mean[j] / d;
+                    result[j] = row[j] * ln[0][i] - mean[j] / d;
                 }
+                out.put(g * d + i);
             }
         }
-        sd.put(wKey, write(w, wShape));
-        sd.put(bKey, write(b, bShape));
+        sd.put(wKey, out.tensor().reshape(wShape));
+        sd.put(bKey, write(b, arena, bShape));
     }
 
-    /** TL center_writing_weights: everything written into the residual stream loses its d_model mean. */
-    private static void centerWritingWeights(Gpt2Config cfg, StateDict sd) {
-        int d = cfg.dModel();
-        centreLastAxis(sd, "embed.W_E", cfg.dVocab(), d);
-        centreLastAxis(sd, "pos_embed.W_pos", cfg.nCtx(), d);
-        for (int l = 0; l < cfg.nLayers(); l++) {
-            String p = "blocks." + l + ".";
-            centreLastAxis(sd, p + "attn.W_O", cfg.nHeads(), cfg.dHead(), d);
-            centreLastAxis(sd, p + "attn.b_O", d);
-            if (!cfg.attnOnly()) {
-                centreLastAxis(sd, p + "mlp.W_out", cfg.dMlp(), d);
-                centreLastAxis(sd, p + "mlp.b_out", d);
-            }
-        }
-    }
-
-    /** {@code key} (of exactly {@code shape}) minus its mean over the last axis: x - x.mean(-1, keepdim=True). */
-    private static void centreLastAxis(StateDict sd, String key, int... shape) {
-        double[] x = read(sd.require(key, shape));
+    /**
+     * {@code key} (of exactly {@code shape}) minus its mean over the last axis: x - x.mean(-1, keepdim=True), row by
+     * row.
+     */
+    private static void centreLastAxis(StateDict sd, String key, Arena arena, int... shape) {
         int n = shape[shape.length - 1];
-        for (int row = 0; row < x.length; row += n) {
+        int count = n == 0 ? 0 : Shape.numel(shape) / n;
+        WeightRows rows = new WeightRows(matrix(sd.require(key, shape), count, n), arena);
+        WeightRows.Writer out = WeightRows.writer(count, n, arena, key);
+        for (int r = 0; r < count; r++) {
+            float[] row = rows.row(r);
             double mean = 0;
             for (int j = 0; j < n; j++) {
-                mean += x[row + j];
+                mean += row[j];
             }
             mean /= n;
+            double[] result = out.row();
             for (int j = 0; j < n; j++) {
-                x[row + j] -= mean;
+                result[j] = row[j] - mean;
             }
+            out.put(r);
         }
-        sd.put(key, write(x, shape));
+        sd.put(key, out.tensor().reshape(shape));
     }
 
-    /** TL fold_value_biases: b_O += sum_{h,e} b_V[h, e] W_O[h, e, :]; b_V = 0. */
-    static void foldValueBiases(Gpt2Config cfg, StateDict sd) {
+    /** t as [rows, n]: itself when 2-D (any strides), a view when contiguous, else a contiguous copy. */
+    private static Tensor matrix(Tensor t, int rows, int n) {
+        return t.rank() == 2 ? t : (t.isContiguous() ? t : t.contiguous()).reshape(rows, n);
+    }
+
+    /** TL fold_value_biases on one layer: b_O += sum_{h,e} b_V[h, e] W_O[h, e, :]; b_V = 0. */
+    static void foldValueBiases(Gpt2Config cfg, StateDict sd, int layer, Arena arena) {
         int d = cfg.dModel();
         int rows = cfg.nHeads() * cfg.dHead();
-        for (int l = 0; l < cfg.nLayers(); l++) {
-            String p = "blocks." + l + ".attn.";
-            double[] bV = read(sd.require(p + "b_V", cfg.nHeads(), cfg.dHead()));
-            double[] wO = read(sd.require(p + "W_O", cfg.nHeads(), cfg.dHead(), d));
-            double[] bO = read(sd.require(p + "b_O", d));
-            for (int r = 0; r < rows; r++) {
-                for (int j = 0; j < d; j++) {
-                    bO[j] += bV[r] * wO[r * d + j];
-                }
+        String p = "blocks." + layer + ".attn.";
+        double[] bV = read(sd.require(p + "b_V", cfg.nHeads(), cfg.dHead()));
+        double[] wO = read(sd.require(p + "W_O", cfg.nHeads(), cfg.dHead(), d));
+        double[] bO = read(sd.require(p + "b_O", d));
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < d; j++) {
+                bO[j] += bV[r] * wO[r * d + j];
             }
-            sd.put(p + "b_O", write(bO, d));
-            sd.put(p + "b_V", Tensor.zeros(cfg.nHeads(), cfg.dHead()));
         }
+        sd.put(p + "b_O", write(bO, arena, d));
+        sd.put(p + "b_V", Tensor.zeros(cfg.nHeads(), cfg.dHead()));
     }
 
     /** The elements of {@code t} in row-major order, widened to double. */
@@ -203,12 +258,17 @@ public final class WeightProcessing {
         return out;
     }
 
-    /** {@code x} rounded to a new float32 tensor of {@code shape}. */
-    static Tensor write(double[] x, int... shape) {
+    /** {@code x} rounded to a new float32 tensor of {@code shape}: off the heap in {@code arena} when large. */
+    static Tensor write(double[] x, Arena arena, int... shape) {
         float[] f = new float[x.length];
         for (int i = 0; i < x.length; i++) {
             f[i] = (float) x[i];
         }
-        return Tensor.of(f, shape);
+        if (x.length < OFF_HEAP_MIN) {
+            return Tensor.of(f, shape);
+        }
+        MemorySegment segment = OffHeap.allocate((long) f.length * Float.BYTES, arena, "a processed weight");
+        MemorySegment.copy(f, 0, segment, ValueLayout.JAVA_FLOAT, 0, f.length);
+        return Tensor.view(new SegmentStorage(segment, DType.F32), shape, Shape.contiguousStrides(shape), 0);
     }
 }

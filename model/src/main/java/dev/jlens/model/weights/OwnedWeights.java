@@ -1,0 +1,63 @@
+// What a model keeps of a loaded tensor: nothing of the checkpoint file, and the file's pages released part by part.
+package dev.jlens.model.weights;
+
+import dev.jlens.tensor.DType;
+import dev.jlens.tensor.Shape;
+import dev.jlens.tensor.Tensor;
+import dev.jlens.tensor.storage.HeapStorage;
+import dev.jlens.tensor.storage.OffHeap;
+import dev.jlens.tensor.storage.SegmentStorage;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Loading helpers for the model's unprepared tensors (embeddings, biases, LayerNorm weights). {@link #own} gives a
+ * tensor the model may keep after the checkpoint closes; {@link #releaseMappedPages} drops a part's pages of the
+ * mapped file from this process's resident memory once the part has been copied (the page cache keeps the file, so
+ * a later read costs no disk access).
+ */
+public final class OwnedWeights {
+    private OwnedWeights() {}
+
+    /**
+     * t itself when it is on the heap or in off-heap memory that is not a file mapping (processed weights); otherwise
+     * a copy: on the heap when small, off the heap (freed with the model) when large.
+     */
+    public static Tensor own(Tensor t) {
+        if (t.storage() instanceof HeapStorage) {
+            return t;
+        }
+        boolean mapped = t.storage() instanceof SegmentStorage s && s.segment().isMapped();
+        if (t.numel() < WeightProcessing.OFF_HEAP_MIN) {
+            return t.contiguous();
+        }
+        if (!mapped && t.storage() instanceof SegmentStorage s && s.dtype() == DType.F32 && t.isContiguous()) {
+            return t;
+        }
+        MemorySegment out = OffHeap.allocate((long) t.numel() * Float.BYTES, Arena.ofAuto(), "a weight "
+                + Shape.str(t.shape()));
+        Tensor copy = Tensor.view(new SegmentStorage(out, DType.F32), t.shape(), Shape.contiguousStrides(t.shape()), 0);
+        return copy.copyFrom(t);
+    }
+
+    /** Releases the mapped pages of every tensor of {@code sd} whose key starts with one of {@code prefixes}. */
+    public static void releaseMappedPages(StateDict sd, String... prefixes) {
+        for (String key : sd.keys()) {
+            for (String prefix : prefixes) {
+                if (key.startsWith(prefix)) {
+                    release(sd.get(key));
+                }
+            }
+        }
+    }
+
+    /** madvise(MADV_DONTNEED) over the bytes of t's view, when t is a view of a file mapping. */
+    private static void release(Tensor t) {
+        if (!(t.storage() instanceof SegmentStorage s) || !s.segment().isMapped() || t.numel() == 0) {
+            return;
+        }
+        long[] span = Shape.span(t.shape(), t.strides(), t.offset()); // first and last element index
+        long bytes = s.dtype().byteSize();
+        s.segment().asSlice(span[0] * bytes, (span[1] - span[0] + 1) * bytes).unload();
+    }
+}
