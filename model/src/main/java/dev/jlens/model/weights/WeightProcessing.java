@@ -140,8 +140,11 @@ public final class WeightProcessing {
                 foldInto(sd, "unembed.W_U", "unembed.b_U", takeLayerNorm(sd, "ln_final", in.dModel()), 1,
                         in.dModel(), in.dVocab(), arena);
             }
-            if (centerUnembed) {
-                centreLastAxis(sd, "unembed.W_U", arena, in.dModel(), in.dVocab());
+            if (centerUnembed) { // in place when fold_ln made W_U ours: one transient copy of W_U, not two
+                Tensor wU = sd.require("unembed.W_U", in.dModel(), in.dVocab());
+                boolean ours = foldLn && wU.storage() instanceof SegmentStorage; // fold_ln's off-heap result
+                sd.put("unembed.W_U", centreRows(wU, ours ? WeightRows.writerInto(wU)
+                        : WeightRows.writer(in.dModel(), in.dVocab(), arena, "unembed.W_U")));
                 centreLastAxis(sd, "unembed.b_U", arena, in.dVocab());
             }
         }
@@ -179,7 +182,7 @@ public final class WeightProcessing {
         WeightRows.Writer out = WeightRows.writer(groups * d, n, arena, wKey);
         double[] mean = new double[n]; // over D, accumulated row by row (W_U is [768, 50257]: columns stride far)
         for (int g = 0; g < groups; g++) {
-            WeightRows rows = new WeightRows(groups == 1 ? w : w.select(0, g), arena); // [D, N]
+            WeightRows rows = new WeightRows(groups == 1 ? w : w.select(0, g)); // [D, N]
             Arrays.fill(mean, 0);
             for (int i = 0; i < d; i++) {
                 float[] row = rows.row(i);
@@ -208,9 +211,15 @@ public final class WeightProcessing {
     private static void centreLastAxis(StateDict sd, String key, Arena arena, int... shape) {
         int n = shape[shape.length - 1];
         int count = n == 0 ? 0 : Shape.numel(shape) / n;
-        WeightRows rows = new WeightRows(matrix(sd.require(key, shape), count, n), arena);
-        WeightRows.Writer out = WeightRows.writer(count, n, arena, key);
-        for (int r = 0; r < count; r++) {
+        Tensor rows = matrix(sd.require(key, shape), count, n);
+        sd.put(key, centreRows(rows, WeightRows.writer(count, n, arena, key)).reshape(shape));
+    }
+
+    /** Each row of x [rows, n] minus its mean, written to {@code out} (which may be x itself); returns the result. */
+    private static Tensor centreRows(Tensor x, WeightRows.Writer out) {
+        WeightRows rows = new WeightRows(x);
+        int n = x.size(1);
+        for (int r = 0; r < x.size(0); r++) {
             float[] row = rows.row(r);
             double mean = 0;
             for (int j = 0; j < n; j++) {
@@ -223,7 +232,7 @@ public final class WeightProcessing {
             }
             out.put(r);
         }
-        sd.put(key, out.tensor().reshape(shape));
+        return out.tensor();
     }
 
     /** t as [rows, n]: itself when 2-D (any strides), a view when contiguous, else a contiguous copy. */

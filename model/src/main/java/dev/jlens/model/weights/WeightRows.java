@@ -12,19 +12,18 @@ import java.lang.foreign.ValueLayout;
 
 /**
  * Reads rows of a [rows, n] view (a mapped file, an off-heap buffer or a heap array) into one reused float[n]:
- * bulk copies where the row is contiguous F32, element by element otherwise. A transposed view (W_U read from
- * W_E's storage) is first copied once, transposed in cache-sized blocks, so its rows read at memory speed.
+ * bulk copies where the row is contiguous F32, element by element otherwise (W_U read as a transpose of W_E's
+ * storage: consecutive rows read neighbouring floats of the same cache lines, so no transposed copy is needed).
  */
 final class WeightRows {
     private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED;
-    private static final int BLOCK = 64; // rows x columns of one transposed block
 
     private final Tensor t; // [rows, n]
     private final float[] row;
 
-    /** Rows of t [rows, n]; a transposed copy, if one is needed, lives in {@code arena}. */
-    WeightRows(Tensor t, Arena arena) {
-        this.t = t.stride(1) != 1 && t.size(1) > 1 ? transposedCopy(t, arena) : t;
+    /** Rows of t [rows, n]. */
+    WeightRows(Tensor t) {
+        this.t = t;
         this.row = new float[t.size(1)];
     }
 
@@ -44,27 +43,14 @@ final class WeightRows {
         return row;
     }
 
-    /** A row-major copy of t [rows, n] off the heap, read in BLOCK x BLOCK tiles. */
-    private static Tensor transposedCopy(Tensor t, Arena arena) {
-        int rows = t.size(0);
-        int n = t.size(1);
-        MemorySegment out = OffHeap.allocate((long) rows * n * Float.BYTES, arena, "a transposed weight");
-        for (int r0 = 0; r0 < rows; r0 += BLOCK) {
-            for (int c0 = 0; c0 < n; c0 += BLOCK) {
-                for (int c = c0; c < Math.min(n, c0 + BLOCK); c++) {
-                    for (int r = r0; r < Math.min(rows, r0 + BLOCK); r++) {
-                        long from = t.offset() + (long) r * t.stride(0) + (long) c * t.stride(1);
-                        out.setAtIndex(ValueLayout.JAVA_FLOAT, (long) r * n + c, t.storage().get(from));
-                    }
-                }
-            }
-        }
-        return Tensor.view(new SegmentStorage(out, DType.F32), new int[] {rows, n}, new int[] {n, 1}, 0);
-    }
-
     /** A [rows, n] float32 result filled row by row from double rows. */
     static Writer writer(int rows, int n, Arena arena, String name) {
-        return new Writer(rows, n, arena, name);
+        return new Writer(rows, n, arena, name, null);
+    }
+
+    /** A writer into {@code target} [rows, n], contiguous F32 off the heap (a result of an earlier step). */
+    static Writer writerInto(Tensor target) {
+        return new Writer(target.size(0), target.size(1), null, null, target);
     }
 
     /** Collects a result row by row: fill {@link #row}, then {@link #put} it. */
@@ -75,11 +61,15 @@ final class WeightRows {
         private final float[] heap;          // when small
         private final MemorySegment segment; // when large
 
-        private Writer(int rows, int n, Arena arena, String name) {
+        private Writer(int rows, int n, Arena arena, String name, Tensor target) {
             this.n = n;
             this.row = new double[n];
             long count = (long) rows * n;
-            if (count < WeightProcessing.OFF_HEAP_MIN) {
+            if (target != null) {
+                heap = null;
+                segment = ((SegmentStorage) target.storage()).segment();
+                out = target;
+            } else if (count < WeightProcessing.OFF_HEAP_MIN) {
                 heap = new float[(int) count];
                 segment = null;
                 out = Tensor.of(heap, rows, n);
