@@ -11,7 +11,6 @@ import dev.jlens.tensor.backend.TopK;
 import dev.jlens.tensor.backend.UnaryOp;
 import dev.jlens.tensor.storage.HeapStorage;
 import dev.jlens.tensor.storage.SegmentStorage;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -184,8 +183,7 @@ public final class CpuBackend implements Backend {
                 && s.dtype() == DType.F32 ? w : Layouts.dense(w);
         MemorySegment elements = src.storage() instanceof SegmentStorage s ? s.segment()
                 : MemorySegment.ofArray(src.heapArray());
-        PackedMatrix packed = Matmul.pack(elements, src.offset(), src.stride(0), src.stride(1), w.size(0), w.size(1),
-                Arena.ofAuto());
+        PackedMatrix packed = Matmul.pack(elements, src.offset(), src.stride(0), src.stride(1), w.size(0), w.size(1));
         return Tensor.view(packed, w.shape(), new int[] {w.size(1), 1}, 0);
     }
 

@@ -84,9 +84,11 @@ final class GemmKernel {
         int a3 = a2 + lda;
         int a4 = a3 + lda;
         int a5 = a4 + lda;
-        for (int k = 0, bo = bOff; k < kLen; k++, bo += NR) {
-            FloatVector b0 = load(b, bo);
-            FloatVector b1 = load(b, bo + V);
+        MemorySegment panel = b.asSlice((long) bOff * Float.BYTES, (long) kLen * NR * Float.BYTES);
+        for (int k = 0; k < kLen; k++) {
+            long bo = (long) k * NR * Float.BYTES;
+            FloatVector b0 = FloatVector.fromMemorySegment(S, panel, bo, ORDER);
+            FloatVector b1 = FloatVector.fromMemorySegment(S, panel, bo + (long) V * Float.BYTES, ORDER);
             FloatVector x = FloatVector.broadcast(S, a[aOff + k]);
             s00 = b0.fma(x, s00);
             s01 = b1.fma(x, s01);
@@ -138,9 +140,11 @@ final class GemmKernel {
         int a1 = aOff + lda;
         int a2 = a1 + lda;
         int a3 = a2 + lda;
-        for (int k = 0, bo = bOff; k < kLen; k++, bo += NR) {
-            FloatVector b0 = load(b, bo);
-            FloatVector b1 = load(b, bo + V);
+        MemorySegment panel = b.asSlice((long) bOff * Float.BYTES, (long) kLen * NR * Float.BYTES);
+        for (int k = 0; k < kLen; k++) { // indices into a slice of exactly the loop's extent: C2 drops the checks
+            long bo = (long) k * NR * Float.BYTES;
+            FloatVector b0 = FloatVector.fromMemorySegment(S, panel, bo, ORDER);
+            FloatVector b1 = FloatVector.fromMemorySegment(S, panel, bo + (long) V * Float.BYTES, ORDER);
             FloatVector x = FloatVector.broadcast(S, a[aOff + k]);
             s00 = b0.fma(x, s00);
             s01 = b1.fma(x, s01);

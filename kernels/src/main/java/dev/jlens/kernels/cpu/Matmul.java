@@ -1,8 +1,6 @@
 // SGEMM: C[M,N] = A[M,K] . B[K,N] in fp32; mirrors llm.c matmul_forward (out = inp . weight^T, without bias).
 package dev.jlens.kernels.cpu;
 
-import dev.jlens.tensor.storage.OffHeap;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
@@ -49,27 +47,25 @@ public final class Matmul {
      */
     public static PackedMatrix pack(float[] b, int off, int rowStride, int colStride, int k, int n) {
         checkStrided("B", b, off, rowStride, colStride, k, n);
-        return pack(MemorySegment.ofArray(b), off, rowStride, colStride, k, n, Arena.ofAuto());
+        return pack(MemorySegment.ofArray(b), off, rowStride, colStride, k, n);
     }
 
     /**
      * Packs B[K,N] whose element [k, n] is the float at index {@code off + k*rowStride + n*colStride} of
      * {@code src} (native byte order: a heap array's segment, an off-heap buffer or a little-endian file mapping on
-     * a little-endian machine) into panels allocated in {@code arena}.
+     * a little-endian machine) into panels off the heap, freed when the result becomes unreachable.
      */
-    public static PackedMatrix pack(MemorySegment src, long off, long rowStride, long colStride, int k, int n,
-                                    Arena arena) {
-        int nr = VectorWidth.SCALAR ? 1 : GemmKernel.NR;
-        PackedMatrix packed = new PackedMatrix(OffHeap.allocate(packedFloats(k, n) * Float.BYTES, arena,
-                "a packed [" + k + ", " + n + "] matrix"), nr, k, n);
+    public static PackedMatrix pack(MemorySegment src, long off, long rowStride, long colStride, int k, int n) {
+        PackedMatrix packed = new PackedMatrix(VectorWidth.SCALAR ? 1 : GemmKernel.NR, k, n);
         packInto(packed, src, off, rowStride, colStride);
         return packed;
     }
 
     /** Packs B into {@code panels} (at least the packed size, any contents) instead of a new allocation. */
-    static PackedMatrix packInto(MemorySegment panels, float[] b, int off, int rowStride, int colStride, int k, int n) {
+    static PackedMatrix packInto(MemorySegment panels, Object owner, float[] b, int off, int rowStride, int colStride,
+                                 int k, int n) {
         int nr = VectorWidth.SCALAR ? 1 : GemmKernel.NR;
-        PackedMatrix packed = new PackedMatrix(panels, nr, k, n);
+        PackedMatrix packed = new PackedMatrix(panels, owner, nr, k, n);
         packInto(packed, MemorySegment.ofArray(b), off, rowStride, colStride);
         return packed;
     }
@@ -80,7 +76,7 @@ public final class Matmul {
         return Math.multiplyExact((long) (n + nr - 1) / nr * nr, k);
     }
 
-    /** Fills every panel of {@code packed} from B as in {@link #pack(MemorySegment, long, long, long, int, int, Arena)}. */
+    /** Fills every panel of {@code packed} from B as in {@link #pack(MemorySegment, long, long, long, int, int)}. */
     private static void packInto(PackedMatrix packed, MemorySegment src, long off, long rowStride, long colStride) {
         int panels = packed.panels();
         int chunk = Math.max(1, panels / (4 * CpuThreads.COUNT));
@@ -121,6 +117,7 @@ public final class Matmul {
         }
         if (VectorWidth.SCALAR) {
             multiplyScalar(c, cOff, ldc, a, aOff, lda, b, m);
+            b.keepAlive();
             return;
         }
         if (k == 0) {
@@ -137,6 +134,7 @@ public final class Matmul {
             int q = t % 2 == 0 ? t / 2 : tasks - 1 - t / 2; // alternate ends: threads meet once, not at every chunk
             multiplyPanels(c, cOff, ldc, a, aOff, lda, b, m, q * chunk, Math.min(panels, q * chunk + chunk));
         });
+        b.keepAlive();
     }
 
     /** Runs tasks 0..tasks-1 on {@link CpuThreads} when parallel, else in order on the calling thread. */

@@ -3,9 +3,11 @@ package dev.jlens.kernels.cpu;
 
 import dev.jlens.tensor.DType;
 import dev.jlens.tensor.Device;
+import dev.jlens.tensor.storage.OffHeap;
 import dev.jlens.tensor.storage.Storage;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.lang.ref.Reference;
 
 /**
  * A matrix B[K,N] packed by {@link Matmul#pack} for {@link Matmul#multiply}: N is cut into panels of
@@ -21,16 +23,34 @@ import java.lang.foreign.ValueLayout;
 public final class PackedMatrix implements Storage {
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT;
 
-    final MemorySegment data; // [panels, K, nr] floats, native order
+    final MemorySegment data; // [panels, K, nr] floats, native order; global scope: no liveness check per load
     final int nr;
     private final int k;
     private final int n;
+    private final Object owner; // frees data when unreachable: this, or the scratch buffer data belongs to
 
-    PackedMatrix(MemorySegment data, int nr, int k, int n) {
-        this.data = data;
+    /** Panels of their own (zeroed, freed with this object) for B[k, n] at panel width nr. */
+    PackedMatrix(int nr, int k, int n) {
         this.nr = nr;
         this.k = k;
         this.n = n;
+        this.owner = this;
+        this.data = OffHeap.allocateFor(this, Matmul.packedFloats(k, n) * Float.BYTES,
+                "a packed [" + k + ", " + n + "] matrix");
+    }
+
+    /** Panels in {@code data}, which {@code owner} keeps alive. */
+    PackedMatrix(MemorySegment data, Object owner, int nr, int k, int n) {
+        this.data = data;
+        this.owner = owner;
+        this.nr = nr;
+        this.k = k;
+        this.n = n;
+    }
+
+    /** Keeps the panels' memory alive up to this call; readers of {@link #data} call it when done. */
+    void keepAlive() {
+        Reference.reachabilityFence(owner);
     }
 
     /** Rows of B: the inner dimension K of the product. */
@@ -80,7 +100,9 @@ public final class PackedMatrix implements Storage {
 
     @Override
     public float get(long index) {
-        return data.getAtIndex(FLOAT, indexOf((int) (index / n), (int) (index % n)));
+        float value = data.getAtIndex(FLOAT, indexOf((int) (index / n), (int) (index % n)));
+        keepAlive();
+        return value;
     }
 
     @Override

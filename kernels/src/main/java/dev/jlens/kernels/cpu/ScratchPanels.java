@@ -2,7 +2,6 @@
 package dev.jlens.kernels.cpu;
 
 import dev.jlens.tensor.storage.OffHeap;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -14,20 +13,29 @@ import java.lang.foreign.MemorySegment;
 final class ScratchPanels {
     /** Buffers up to this size stay with their thread (16 MiB: k^T of 1024 keys x 64 dims x 64 heads). */
     static final long KEEP_BYTES = 16L << 20;
-    private static final ThreadLocal<MemorySegment> BUFFER = new ThreadLocal<>();
+    private static final ThreadLocal<Buffer> BUFFER = new ThreadLocal<>();
+
+    /** A native buffer, freed when this holder becomes unreachable. */
+    private static final class Buffer {
+        final MemorySegment segment;
+
+        Buffer(long bytes) {
+            segment = OffHeap.allocateFor(this, bytes, "matmul scratch panels");
+        }
+    }
 
     private ScratchPanels() {}
 
     /** B[K,N] at {@code b[off + k*rowStride + n*colStride]} packed into this thread's buffer. */
     static PackedMatrix pack(float[] b, int off, int rowStride, int colStride, int k, int n) {
         long bytes = Matmul.packedFloats(k, n) * Float.BYTES;
-        MemorySegment buffer = BUFFER.get();
-        if (buffer == null || buffer.byteSize() < bytes) {
-            buffer = OffHeap.allocate(Math.max(bytes, 64 << 10), Arena.ofAuto(), "matmul scratch panels");
+        Buffer buffer = BUFFER.get();
+        if (buffer == null || buffer.segment.byteSize() < bytes) {
+            buffer = new Buffer(Math.max(bytes, 64 << 10));
             if (bytes <= KEEP_BYTES) {
                 BUFFER.set(buffer);
             }
         }
-        return Matmul.packInto(buffer.asSlice(0, bytes), b, off, rowStride, colStride, k, n);
+        return Matmul.packInto(buffer.segment.asSlice(0, bytes), buffer, b, off, rowStride, colStride, k, n);
     }
 }

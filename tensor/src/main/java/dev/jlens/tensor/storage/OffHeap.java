@@ -7,6 +7,7 @@ import java.lang.foreign.Linker;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
+import java.lang.ref.Cleaner;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -23,6 +24,7 @@ public final class OffHeap {
             FunctionDescriptor.of(SIZE_T, SIZE_T, SIZE_T)); // void *calloc(size_t n, size_t size)
     private static final MethodHandle FREE = LINKER.downcallHandle(LINKER.defaultLookup().find("free").orElseThrow(),
             FunctionDescriptor.ofVoid(SIZE_T)); // void free(void *p)
+    private static final Cleaner CLEANER = Cleaner.create();
     private static final AtomicLong LIVE = new AtomicLong();
     private static final AtomicLong PEAK = new AtomicLong();
 
@@ -48,6 +50,18 @@ public final class OffHeap {
         long live = LIVE.addAndGet(bytes);
         PEAK.accumulateAndGet(live, Math::max);
         return MemorySegment.ofAddress(address).reinterpret(bytes, arena, s -> release(s.address(), bytes));
+    }
+
+    /**
+     * {@code bytes} zeroed bytes freed when {@code owner} becomes unreachable. The segment has the global scope, so
+     * kernels read it without a liveness check per access; the owner must therefore stay reachable while the
+     * segment is read ({@link java.lang.ref.Reference#reachabilityFence} at the end of a reader).
+     */
+    public static MemorySegment allocateFor(Object owner, long bytes, String what) {
+        MemorySegment scoped = allocate(bytes, Arena.global(), what); // global: never freed by an arena
+        long address = scoped.address();
+        CLEANER.register(owner, () -> release(address, bytes));
+        return scoped;
     }
 
     /** Bytes allocated here and not yet freed. */
