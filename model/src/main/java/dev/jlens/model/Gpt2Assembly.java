@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Wires components from weights; the weights' keys and shapes are TransformerLens' (see {@link StateDict}).
@@ -56,6 +57,12 @@ public final class Gpt2Assembly {
      * @param tokenizer the model's tokenizer, or null
      */
     public static HookedGpt2 load(Gpt2Config cfg, StateDict raw, ProcessingOptions options, Gpt2Tokenizer tokenizer) {
+        return load(cfg, raw, options, tokenizer == null ? null : () -> tokenizer);
+    }
+
+    /** As {@link #load(Gpt2Config, StateDict, ProcessingOptions, Gpt2Tokenizer)}, the tokenizer made on first use. */
+    public static HookedGpt2 load(Gpt2Config cfg, StateDict raw, ProcessingOptions options,
+            Supplier<Gpt2Tokenizer> tokenizer) {
         WeightProcessing.Steps steps = WeightProcessing.Steps.of(cfg, options);
         Gpt2Config out = steps.out();
         StateDict sd = copyOf(raw);

@@ -24,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * TransformerLens' HookedTransformer for GPT-2. {@code forward} reads like the math:
@@ -40,13 +41,13 @@ public final class HookedGpt2 implements HookedModule {
     private final LayerNorm lnFinal; // null when normalization_type is none
     private final Unembed unembed;
     private final HookRegistry registry;
-    private final Gpt2Tokenizer tokenizer; // null when the model came without one
+    private final Supplier<Gpt2Tokenizer> tokenizer; // made on first use (building GPT-2's BPE takes a second); null: none
 
     /** A model from assembled components (see {@link Gpt2Assembly#fromStateDict}). */
     HookedGpt2(Gpt2Config cfg, Embed embed, List<TransformerBlock> blocks, LayerNorm lnFinal, Unembed unembed,
-            Gpt2Tokenizer tokenizer) {
+            Supplier<Gpt2Tokenizer> tokenizer) {
         this.cfg = cfg;
-        this.tokenizer = tokenizer;
+        this.tokenizer = tokenizer == null ? null : memoized(tokenizer);
         this.embed = embed;
         this.blocks = List.copyOf(blocks);
         this.lnFinal = lnFinal;
@@ -104,10 +105,26 @@ public final class HookedGpt2 implements HookedModule {
 
     /** The tokenizer; throws when the model was built without one. */
     public Gpt2Tokenizer tokenizer() {
-        if (tokenizer == null) {
+        Gpt2Tokenizer t = tokenizer == null ? null : tokenizer.get();
+        if (t == null) {
             throw new IllegalStateException(cfg.modelName() + " has no tokenizer; pass token ids instead of text");
         }
-        return tokenizer;
+        return t;
+    }
+
+    /** {@code make}'s value, computed once by the first caller (others wait for it). */
+    private static Supplier<Gpt2Tokenizer> memoized(Supplier<Gpt2Tokenizer> make) {
+        return new Supplier<>() {
+            private Gpt2Tokenizer value;
+
+            @Override
+            public synchronized Gpt2Tokenizer get() {
+                if (value == null) {
+                    value = make.get();
+                }
+                return value;
+            }
+        };
     }
 
     /** TL to_tokens(text): ids [1][pos] with BOS prepended. */

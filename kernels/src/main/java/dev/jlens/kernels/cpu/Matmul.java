@@ -81,24 +81,45 @@ public final class Matmul {
         int panels = packed.panels();
         int chunk = Math.max(1, panels / (4 * CpuThreads.COUNT));
         run((panels + chunk - 1) / chunk, (long) packed.k() * packed.n() >= PARALLEL_MIN_FMAS, t -> {
+            float[] panel = new float[packed.k() * packed.nr]; // [K, nr], built on the heap, then copied at once
+            float[] column = new float[packed.k()];
             for (int p = t * chunk, end = Math.min(panels, p + chunk); p < end; p++) {
-                packPanel(packed, p, src, off, rowStride, colStride);
+                packPanel(packed, p, src, off, rowStride, colStride, panel, column);
             }
         });
     }
 
-    /** Copies columns [p*nr, p*nr + nr) of B into panel p, row by row; columns past N are set to zero. */
+    /**
+     * Copies columns [p*nr, p*nr + nr) of B into panel p (columns past N are zero): row slices when B's rows are
+     * contiguous, whole columns when its columns are (B a transposed view, as W_U = W_E^T), else element by element.
+     */
     private static void packPanel(PackedMatrix packed, int p, MemorySegment src, long off, long rowStride,
-                                  long colStride) {
+                                  long colStride, float[] panel, float[] column) {
         int nr = packed.nr;
+        int k = packed.k();
         int cols = Math.min(nr, packed.n() - p * nr);
-        MemorySegment dst = packed.data;
-        for (int k = 0, d = packed.offset(p, 0); k < packed.k(); k++, d += nr) {
-            long from = off + k * rowStride + (long) p * nr * colStride;
-            for (int j = 0; j < nr; j++) {
-                dst.setAtIndex(FLOAT, d + j, j < cols ? src.getAtIndex(SOURCE, from + j * colStride) : 0f);
+        long first = off + (long) p * nr * colStride; // B[0, p*nr]
+        Arrays.fill(panel, 0f);
+        if (colStride == 1) {
+            for (int r = 0; r < k; r++) {
+                MemorySegment.copy(src, SOURCE, (first + r * rowStride) * Float.BYTES, panel, r * nr, cols);
+            }
+        } else if (rowStride == 1) {
+            for (int j = 0; j < cols; j++) {
+                MemorySegment.copy(src, SOURCE, (first + j * colStride) * Float.BYTES, column, 0, k);
+                for (int r = 0; r < k; r++) {
+                    panel[r * nr + j] = column[r];
+                }
+            }
+        } else {
+            for (int r = 0; r < k; r++) {
+                for (int j = 0; j < cols; j++) {
+                    panel[r * nr + j] = src.getAtIndex(SOURCE, first + r * rowStride + j * colStride);
+                }
             }
         }
+        MemorySegment.copy(panel, 0, packed.data, FLOAT, (long) packed.offset(p, 0) * Float.BYTES, panel.length);
+        packed.keepAlive();
     }
 
     /** C[M,N] = A[M,K] . B, A row-major with row stride lda, C row-major with row stride ldc; overwrites C. */

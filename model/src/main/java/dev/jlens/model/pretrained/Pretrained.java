@@ -47,8 +47,9 @@ public final class Pretrained {
                     + ", or a Hugging Face id such as gpt2, or a folder with config.json and model.safetensors");
         }
         if (BuiltinModels.contains(name)) {
-            return assemble(BuiltinModels.config(name), BuiltinModels.stateDict(name), processing,
-                    Gpt2Tokenizer.gpt2());
+            Gpt2Config cfg = BuiltinModels.config(name);
+            return Gpt2Assembly.load(cfg, BuiltinModels.stateDict(name), applicable(processing, cfg),
+                    Gpt2Tokenizer::gpt2);
         }
         Path folder = Path.of(name);
         if (!Files.isDirectory(folder)) {
@@ -56,7 +57,9 @@ public final class Pretrained {
         }
         try (HfCheckpoint checkpoint = HfCheckpoint.open(folder)) {
             StateDict sd = HfGpt2Keys.toTransformerLens(checkpoint.tensors(), checkpoint.config(), folder.toString());
-            return assemble(checkpoint.config(), sd, processing, tokenizer(folder, checkpoint.config()));
+            Path files = folder;
+            Gpt2Config cfg = checkpoint.config();
+            return Gpt2Assembly.load(cfg, sd, applicable(processing, cfg), () -> tokenizer(files, cfg));
         }
     }
 
@@ -68,11 +71,6 @@ public final class Pretrained {
         HfCache cache = HfCache.fromEnv(env, Path.of(System.getProperty("user.home")));
         return cache.snapshot(HfCache.canonicalRepoId(repoId), "main")
                 .orElseGet(() -> new HubDownloader(cache, env).download(repoId, "main"));
-    }
-
-    private static HookedGpt2 assemble(Gpt2Config cfg, StateDict sd, ProcessingOptions processing,
-            Gpt2Tokenizer tokenizer) {
-        return Gpt2Assembly.load(cfg, sd, applicable(processing, cfg), tokenizer);
     }
 
     /** The options without the LayerNorm steps when the model has no LayerNorm (nothing to fold or centre for). */

@@ -134,18 +134,28 @@ public final class WeightProcessing {
             }
         }
 
-        /** fold ln_final into W_U and b_U, then center_unembed. */
+        /** fold ln_final into W_U and b_U, then center_unembed; a tied (transposed) W_U is read in its storage order. */
         public void unembedding(StateDict sd, Arena arena) {
-            if (foldLn) {
-                foldInto(sd, "unembed.W_U", "unembed.b_U", takeLayerNorm(sd, "ln_final", in.dModel()), 1,
-                        in.dModel(), in.dVocab(), arena);
+            int d = in.dModel();
+            int v = in.dVocab();
+            if (foldLn && TransposedUnembed.applies(sd.require("unembed.W_U", d, v))) {
+                double[][] ln = takeLayerNorm(sd, "ln_final", d);
+                double[] b = read(sd.require("unembed.b_U", v));
+                sd.put("unembed.W_U", TransposedUnembed.fold(sd.require("unembed.W_U", d, v), b, ln, arena));
+                sd.put("unembed.b_U", write(b, arena, v));
+            } else if (foldLn) {
+                foldInto(sd, "unembed.W_U", "unembed.b_U", takeLayerNorm(sd, "ln_final", d), 1, d, v, arena);
             }
             if (centerUnembed) { // in place when fold_ln made W_U ours: one transient copy of W_U, not two
-                Tensor wU = sd.require("unembed.W_U", in.dModel(), in.dVocab());
+                Tensor wU = sd.require("unembed.W_U", d, v);
                 boolean ours = foldLn && wU.storage() instanceof SegmentStorage; // fold_ln's off-heap result
-                sd.put("unembed.W_U", centreRows(wU, ours ? WeightRows.writerInto(wU)
-                        : WeightRows.writer(in.dModel(), in.dVocab(), arena, "unembed.W_U")));
-                centreLastAxis(sd, "unembed.b_U", arena, in.dVocab());
+                if (TransposedUnembed.applies(wU)) {
+                    sd.put("unembed.W_U", TransposedUnembed.centre(wU, ours, arena));
+                } else {
+                    sd.put("unembed.W_U", centreRows(wU, ours ? WeightRows.writerInto(wU)
+                            : WeightRows.writer(d, v, arena, "unembed.W_U")));
+                }
+                centreLastAxis(sd, "unembed.b_U", arena, v);
             }
         }
     }

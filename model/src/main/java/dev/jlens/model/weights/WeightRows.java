@@ -18,8 +18,12 @@ import java.lang.foreign.ValueLayout;
 final class WeightRows {
     private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED;
 
+    private static final int BLOCK = 16; // rows of a transposed view read at once
+
     private final Tensor t; // [rows, n]
     private final float[] row;
+    private float[][] block; // rows [blockStart, blockStart + BLOCK) of a transposed F32 segment view
+    private int blockStart = -1;
 
     /** Rows of t [rows, n]. */
     WeightRows(Tensor t) {
@@ -35,12 +39,37 @@ final class WeightRows {
             MemorySegment.copy(s.segment(), F32, start * Float.BYTES, row, 0, n);
         } else if (t.stride(1) == 1 && t.storage() instanceof HeapStorage h) {
             System.arraycopy(h.array(), Math.toIntExact(start), row, 0, n);
+        } else if (t.stride(0) == 1 && t.storage() instanceof SegmentStorage s && s.dtype() == DType.F32) {
+            return transposedRow(s.segment(), r);
         } else {
             for (int j = 0; j < n; j++) {
                 row[j] = t.storage().get(start + (long) j * t.stride(1));
             }
         }
         return row;
+    }
+
+    /**
+     * Row r of a transposed view (W_U = W_E^T: t[r, j] = E[j, r]), from a block of BLOCK rows read together: each
+     * E row contributes BLOCK neighbouring floats in one copy. Rows are asked for in order, so each block is read once.
+     */
+    private float[] transposedRow(MemorySegment segment, int r) {
+        int n = row.length;
+        int start = r - r % BLOCK;
+        if (start != blockStart) {
+            int count = Math.min(BLOCK, t.size(0) - start);
+            block = block == null ? new float[BLOCK][n] : block;
+            float[] slice = new float[BLOCK];
+            for (int j = 0; j < n; j++) {
+                MemorySegment.copy(segment, F32, (t.offset() + start + (long) j * t.stride(1)) * Float.BYTES, slice, 0,
+                        count);
+                for (int b = 0; b < count; b++) {
+                    block[b][j] = slice[b];
+                }
+            }
+            blockStart = start;
+        }
+        return block[r - start];
     }
 
     /** A [rows, n] float32 result filled row by row from double rows. */
@@ -57,6 +86,7 @@ final class WeightRows {
     static final class Writer {
         private final int n;
         private final double[] row;
+        private final float[] rounded;
         private final Tensor out;
         private final float[] heap;          // when small
         private final MemorySegment segment; // when large
@@ -64,6 +94,7 @@ final class WeightRows {
         private Writer(int rows, int n, Arena arena, String name, Tensor target) {
             this.n = n;
             this.row = new double[n];
+            this.rounded = new float[n];
             long count = (long) rows * n;
             if (target != null) {
                 heap = null;
@@ -87,13 +118,14 @@ final class WeightRows {
 
         /** Stores the row buffer, rounded to float32, as row {@code r}. */
         void put(int r) {
-            long base = (long) r * n;
             for (int j = 0; j < n; j++) {
-                if (heap != null) {
-                    heap[(int) base + j] = (float) row[j];
-                } else {
-                    segment.setAtIndex(ValueLayout.JAVA_FLOAT, base + j, (float) row[j]);
-                }
+                rounded[j] = (float) row[j];
+            }
+            long base = (long) r * n;
+            if (heap != null) {
+                System.arraycopy(rounded, 0, heap, (int) base, n);
+            } else {
+                MemorySegment.copy(rounded, 0, segment, ValueLayout.JAVA_FLOAT, base * Float.BYTES, n);
             }
         }
 

@@ -1,0 +1,71 @@
+// fold_ln into W_U and center_unembed when W_U [D, V] is stored as W_E's [V, D] rows (tied weights, as GPT-2 ships).
+//
+// The same sums as WeightProcessing's row-wise steps, in the same order per output, so the results are bit-identical;
+// only the traversal follows the storage. With w = ln.w, c = ln.b and E = W_U^T [V, D] (row v is W_U's column v):
+//   fold:   b_U[v] += sum_d c[d] E[v, d];  m_v = sum_d E[v, d] w[d];  E'[v, d] = E[v, d] w[d] - m_v / D   (per row v)
+//   centre: mu[d] = (sum_v E[v, d]) / V;  E''[v, d] = E[v, d] - mu[d]                                     (two passes)
+package dev.jlens.model.weights;
+
+import dev.jlens.tensor.Tensor;
+import java.lang.foreign.Arena;
+
+/** The unembedding steps of {@link WeightProcessing} on a transposed W_U, streaming rows of W_E's storage. */
+final class TransposedUnembed {
+    private TransposedUnembed() {}
+
+    /** True when W_U [D, V] is a transposed view (its columns contiguous), e.g. of the tied W_E. */
+    static boolean applies(Tensor wU) {
+        return wU.stride(0) == 1 && wU.stride(1) != 1;
+    }
+
+    /** fold_ln: returns the new W_U [D, V] (a transposed view of a new [V, D] buffer in arena); b is updated. */
+    static Tensor fold(Tensor wU, double[] b, double[][] ln, Arena arena) {
+        Tensor e = wU.transpose(0, 1); // [V, D], rows contiguous
+        int v = e.size(0);
+        int d = e.size(1);
+        WeightRows rows = new WeightRows(e);
+        WeightRows.Writer out = WeightRows.writer(v, d, arena, "unembed.W_U");
+        for (int j = 0; j < v; j++) {
+            float[] row = rows.row(j);
+            double mean = 0;
+            for (int i = 0; i < d; i++) {
+                b[j] += ln[1][i] * row[i];
+                mean += row[i] * ln[0][i];
+            }
+            double[] result = out.row();
+            for (int i = 0; i < d; i++) {
+                result[i] = row[i] * ln[0][i] - mean / d;
+            }
+            out.put(j);
+        }
+        return out.tensor().transpose(0, 1);
+    }
+
+    /** center_unembed: W_U [D, V] minus its mean over V, in place when {@code inPlace} (W_U is ours). */
+    static Tensor centre(Tensor wU, boolean inPlace, Arena arena) {
+        Tensor e = wU.transpose(0, 1); // [V, D]
+        int v = e.size(0);
+        int d = e.size(1);
+        WeightRows rows = new WeightRows(e);
+        double[] mean = new double[d];
+        for (int j = 0; j < v; j++) {
+            float[] row = rows.row(j);
+            for (int i = 0; i < d; i++) {
+                mean[i] += row[i];
+            }
+        }
+        for (int i = 0; i < d; i++) {
+            mean[i] /= v;
+        }
+        WeightRows.Writer out = inPlace ? WeightRows.writerInto(e) : WeightRows.writer(v, d, arena, "unembed.W_U");
+        for (int j = 0; j < v; j++) {
+            float[] row = rows.row(j);
+            double[] result = out.row();
+            for (int i = 0; i < d; i++) {
+                result[i] = row[i] - mean[i];
+            }
+            out.put(j);
+        }
+        return out.tensor().transpose(0, 1);
+    }
+}
