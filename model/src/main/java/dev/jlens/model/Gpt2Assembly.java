@@ -14,6 +14,8 @@ import dev.jlens.model.weights.ProcessingOptions;
 import dev.jlens.model.weights.StateDict;
 import dev.jlens.model.weights.WeightProcessing;
 import dev.jlens.tensor.Tensor;
+import dev.jlens.tensor.backend.Backend;
+import dev.jlens.tensor.backend.Backends;
 import java.lang.foreign.Arena;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -60,16 +62,31 @@ public final class Gpt2Assembly {
         return load(cfg, raw, options, tokenizer == null ? null : () -> tokenizer);
     }
 
-    /** As {@link #load(Gpt2Config, StateDict, ProcessingOptions, Gpt2Tokenizer)}, the tokenizer made on first use. */
+    /**
+     * As {@link #load(Gpt2Config, StateDict, ProcessingOptions, Gpt2Tokenizer)} on the current backend, the tokenizer
+     * made on first use.
+     */
     public static HookedGpt2 load(Gpt2Config cfg, StateDict raw, ProcessingOptions options,
             Supplier<Gpt2Tokenizer> tokenizer) {
+        return load(cfg, raw, options, tokenizer, Backends.current());
+    }
+
+    /** As above, with the weights prepared for {@code backend}, which the model then runs on. */
+    public static HookedGpt2 load(Gpt2Config cfg, StateDict raw, ProcessingOptions options,
+            Supplier<Gpt2Tokenizer> tokenizer, Backend backend) {
+        try (Backends.Scope on = Backends.use(backend)) {
+            return assemble(cfg, raw, options, tokenizer, backend);
+        }
+    }
+
+    private static HookedGpt2 assemble(Gpt2Config cfg, StateDict raw, ProcessingOptions options,
+            Supplier<Gpt2Tokenizer> tokenizer, Backend backend) {
         WeightProcessing.Steps steps = WeightProcessing.Steps.of(cfg, options);
         Gpt2Config out = steps.out();
         StateDict sd = copyOf(raw);
         int d = cfg.dModel();
         steps.embeddings(sd, Arena.ofAuto()); // the processed embeddings are the model's: freed with it
-        Embed embed = new Embed(OwnedWeights.own(sd.require("embed.W_E", cfg.dVocab(), d)),
-                OwnedWeights.own(sd.require("pos_embed.W_pos", cfg.nCtx(), d)));
+        Embed embed = new Embed(own(sd, "embed.W_E", cfg.dVocab(), d), own(sd, "pos_embed.W_pos", cfg.nCtx(), d));
         OwnedWeights.releaseMappedPages(raw, "embed.", "pos_embed.");
         List<TransformerBlock> blocks = new ArrayList<>();
         for (int l = 0; l < cfg.nLayers(); l++) {
@@ -84,11 +101,11 @@ public final class Gpt2Assembly {
         try (Arena part = Arena.ofShared()) {
             steps.unembedding(sd, part);
             unembed = new Unembed(sd.require("unembed.W_U", d, cfg.dVocab()),
-                    OwnedWeights.own(sd.require("unembed.b_U", cfg.dVocab())));
+                    own(sd, "unembed.b_U", cfg.dVocab()));
             lnFinal = layerNorm(out, sd, "ln_final");
         }
         OwnedWeights.releaseMappedPages(raw, "unembed.", "ln_final.");
-        return new HookedGpt2(out, embed, blocks, lnFinal, unembed, tokenizer);
+        return new HookedGpt2(backend, out, embed, blocks, lnFinal, unembed, tokenizer);
     }
 
     /** Block {@code l} of processed weights in {@code sd}, every tensor it keeps owned by it. */
@@ -108,8 +125,9 @@ public final class Gpt2Assembly {
         return new TransformerBlock(out, layerNorm(out, sd, p + "ln1"), ln2, attn, mlp);
     }
 
+    /** The weight under key, owned by the model and resident where the current (the model's) backend reads it. */
     private static Tensor own(StateDict sd, String key, int... shape) {
-        return OwnedWeights.own(sd.require(key, shape));
+        return Backends.current().resident(OwnedWeights.own(sd.require(key, shape)));
     }
 
     /** LN reads {@code name.w} and {@code name.b}; LNPre has no weights; none gives null. */

@@ -19,7 +19,10 @@ import dev.jlens.model.config.Gpt2Config;
 import dev.jlens.model.config.PositionalEmbeddingType;
 import dev.jlens.model.tokenizer.Gpt2Tokenizer;
 import dev.jlens.model.weights.StateDict;
+import dev.jlens.model.weights.ProcessingOptions;
 import dev.jlens.tensor.Tensor;
+import dev.jlens.tensor.backend.Backend;
+import dev.jlens.tensor.backend.Backends;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +36,8 @@ import java.util.function.Supplier;
  * thread-safe: hooks are model state, so run one forward at a time per instance.
  */
 public final class HookedGpt2 implements HookedModule {
+    private static final System.Logger LOG = System.getLogger("dev.jlens.model");
+    private final Backend backend; // every op of a run dispatches here; the weights are prepared for it
     private final Gpt2Config cfg;
     private final Embed embed;
     private final HookPoint hookEmbed = new HookPoint();    // [batch, pos, d_model]
@@ -44,8 +49,9 @@ public final class HookedGpt2 implements HookedModule {
     private final Supplier<Gpt2Tokenizer> tokenizer; // made on first use (building GPT-2's BPE takes a second); null: none
 
     /** A model from assembled components (see {@link Gpt2Assembly#fromStateDict}). */
-    HookedGpt2(Gpt2Config cfg, Embed embed, List<TransformerBlock> blocks, LayerNorm lnFinal, Unembed unembed,
-            Supplier<Gpt2Tokenizer> tokenizer) {
+    HookedGpt2(Backend backend, Gpt2Config cfg, Embed embed, List<TransformerBlock> blocks, LayerNorm lnFinal,
+            Unembed unembed, Supplier<Gpt2Tokenizer> tokenizer) {
+        this.backend = backend;
         this.cfg = cfg;
         this.tokenizer = tokenizer == null ? null : memoized(tokenizer);
         this.embed = embed;
@@ -53,6 +59,26 @@ public final class HookedGpt2 implements HookedModule {
         this.lnFinal = lnFinal;
         this.unembed = unembed;
         this.registry = HookRegistry.setup(this);
+    }
+
+    /** The backend this model's weights are prepared for and its runs compute on. */
+    public Backend backend() {
+        return backend;
+    }
+
+    /**
+     * This model on {@code target}: itself when it is already there, otherwise a new model whose weights are
+     * prepared once for {@code target} from this one's (logged with their size). Hooks are not carried over.
+     */
+    public HookedGpt2 to(Backend target) {
+        if (target == backend) {
+            return this;
+        }
+        StateDict w = weights();
+        long bytes = w.keys().stream().mapToLong(k -> 4L * w.get(k).numel()).sum();
+        LOG.log(System.Logger.Level.INFO, "moving " + cfg.modelName() + " from " + backend.name() + " to "
+                + target.name() + ": preparing " + w.keys().size() + " weights (" + bytes / (1 << 20) + " MiB) once");
+        return Gpt2Assembly.load(cfg, w, ProcessingOptions.none(), tokenizer, target);
     }
 
     /** The configuration. */
@@ -159,6 +185,12 @@ public final class HookedGpt2 implements HookedModule {
 
     /** One forward pass with TL's options (return type, mask, start/stop layer). */
     public ModelOutput forward(int[][] tokens, RunOptions options) {
+        try (Backends.Scope on = Backends.use(backend)) {
+            return forwardOnBackend(tokens, options);
+        }
+    }
+
+    private ModelOutput forwardOnBackend(int[][] tokens, RunOptions options) {
         Tensor keyMask = Inputs.check(cfg, tokens, options);
         int stop = stopLayer(options.stopAtLayer());
         Tensor resid;
@@ -199,9 +231,11 @@ public final class HookedGpt2 implements HookedModule {
      */
     public Tensor blockForward(int layer, Tensor residSuffix, BlockSuffix suffix) {
         Inputs.checkSuffix(cfg, layer, residSuffix, suffix);
-        Tensor shortformerPos = cfg.positionalEmbeddingType() == PositionalEmbeddingType.SHORTFORMER
-                ? embed.positions(residSuffix.size(0), residSuffix.size(1), suffix.cached(), null) : null;
-        return blocks.get(layer).forward(residSuffix, shortformerPos, null, suffix);
+        try (Backends.Scope on = Backends.use(backend)) {
+            Tensor shortformerPos = cfg.positionalEmbeddingType() == PositionalEmbeddingType.SHORTFORMER
+                    ? embed.positions(residSuffix.size(0), residSuffix.size(1), suffix.cached(), null) : null;
+            return blocks.get(layer).forward(residSuffix, shortformerPos, null, suffix);
+        }
     }
 
     /**
@@ -212,12 +246,16 @@ public final class HookedGpt2 implements HookedModule {
      */
     public Tensor blockForwardFromZ(int layer, Tensor residPre, Tensor z) {
         Inputs.checkFromZ(cfg, layer, residPre, z);
-        return blocks.get(layer).forwardFromZ(residPre, z);
+        try (Backends.Scope on = Backends.use(backend)) {
+            return blocks.get(layer).forwardFromZ(residPre, z);
+        }
     }
 
     /** The last steps of forward: ln_final (its hooks fire) then W_U; resid [..., d_model] -> [..., d_vocab]. */
     public Tensor unembedResidual(Tensor resid) {
-        return unembed.forward(lnFinal == null ? resid : lnFinal.forward(resid));
+        try (Backends.Scope on = Backends.use(backend)) {
+            return unembed.forward(lnFinal == null ? resid : lnFinal.forward(resid));
+        }
     }
 
     private int stopLayer(Integer stopAtLayer) {

@@ -160,6 +160,11 @@ public final class CudaBackend implements Backend {
     }
 
     @Override
+    public Tensor resident(Tensor t) {
+        return DeviceTensors.onDevice(context(), t); // uploaded once, kept on the device
+    }
+
+    @Override
     public Tensor causalAttention(Tensor q, Tensor k, Tensor v, Tensor keyMask, float scale) {
         CudaContext cuda = context();
         return Attention.causal(cuda, DeviceTensors.dense(cuda, q), DeviceTensors.dense(cuda, k),

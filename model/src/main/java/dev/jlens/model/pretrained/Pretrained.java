@@ -13,6 +13,8 @@ import dev.jlens.model.weights.HfGpt2Keys;
 import dev.jlens.model.weights.HubDownloader;
 import dev.jlens.model.weights.ProcessingOptions;
 import dev.jlens.model.weights.StateDict;
+import dev.jlens.tensor.backend.Backend;
+import dev.jlens.tensor.backend.Backends;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -42,6 +44,15 @@ public final class Pretrained {
 
     /** As {@link #load(String, ProcessingOptions)} with the environment given (HF_HOME, HF_ENDPOINT, HF_TOKEN). */
     public static HookedGpt2 load(String name, ProcessingOptions processing, Map<String, String> env) {
+        return load(name, processing, env, Backends.current());
+    }
+
+    /**
+     * {@code name} with its weights prepared for {@code backend}, which every run of the model then computes on
+     * ({@link HookedGpt2#backend()}); environment as {@link #load(String, ProcessingOptions, Map)}.
+     */
+    public static HookedGpt2 load(String name, ProcessingOptions processing, Map<String, String> env,
+            Backend backend) {
         if (name == null || name.isBlank()) {
             throw new IllegalArgumentException("no model name given; built-in: " + BuiltinModels.names()
                     + ", or a Hugging Face id such as gpt2, or a folder with config.json and model.safetensors");
@@ -49,7 +60,7 @@ public final class Pretrained {
         if (BuiltinModels.contains(name)) {
             Gpt2Config cfg = BuiltinModels.config(name);
             return Gpt2Assembly.load(cfg, BuiltinModels.stateDict(name), applicable(processing, cfg),
-                    Gpt2Tokenizer::gpt2);
+                    Gpt2Tokenizer::gpt2, backend);
         }
         Path folder = Path.of(name);
         if (!Files.isDirectory(folder)) {
@@ -59,7 +70,7 @@ public final class Pretrained {
             StateDict sd = HfGpt2Keys.toTransformerLens(checkpoint.tensors(), checkpoint.config(), folder.toString());
             Path files = folder;
             Gpt2Config cfg = checkpoint.config();
-            return Gpt2Assembly.load(cfg, sd, applicable(processing, cfg), () -> tokenizer(files, cfg));
+            return Gpt2Assembly.load(cfg, sd, applicable(processing, cfg), () -> tokenizer(files, cfg), backend);
         }
     }
 

@@ -77,6 +77,14 @@ public interface Backend {
     Tensor prepareWeight(Tensor w);
 
     /**
+     * A tensor the model keeps for its lifetime (embedding table, bias, LayerNorm weight) in the memory this
+     * backend's ops read without a transfer: device memory for a device backend; the CPU backends return t.
+     */
+    default Tensor resident(Tensor t) {
+        return t;
+    }
+
+    /**
      * Causal attention, all heads: q [B, Pq, H, E], k and v [B, Pk, H, E] with Pq <= Pk, query i sitting at
      * absolute position Pk - Pq + i; z[b,i,h] = sum_j softmax_j(scale * q.k_j) v_j over keys j <= that position
      * whose {@code keyMask} [B, Pk] entry is non-zero (keyMask may be null). Returns z [B, Pq, H, E]. A query
