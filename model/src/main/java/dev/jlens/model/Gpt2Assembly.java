@@ -9,6 +9,7 @@ import dev.jlens.model.components.TransformerBlock;
 import dev.jlens.model.components.Unembed;
 import dev.jlens.model.config.Gpt2Config;
 import dev.jlens.model.tokenizer.Gpt2Tokenizer;
+import dev.jlens.model.weights.MemoryBudget;
 import dev.jlens.model.weights.OwnedWeights;
 import dev.jlens.model.weights.ProcessingOptions;
 import dev.jlens.model.weights.StateDict;
@@ -74,14 +75,23 @@ public final class Gpt2Assembly {
     /** As above, with the weights prepared for {@code backend}, which the model then runs on. */
     public static HookedGpt2 load(Gpt2Config cfg, StateDict raw, ProcessingOptions options,
             Supplier<Gpt2Tokenizer> tokenizer, Backend backend) {
+        WeightProcessing.Steps steps = WeightProcessing.Steps.of(cfg, options);
+        boolean processing = steps.foldLn() || steps.centerWritingWeights() || steps.centerUnembed();
+        MemoryBudget.check(cfg, processing, raw.source(), MemoryBudget.available());
         try (Backends.Scope on = Backends.use(backend)) {
-            return assemble(cfg, raw, options, tokenizer, backend);
+            return assemble(cfg, raw, steps, tokenizer, backend);
+        } catch (OutOfMemoryError e) { // our calloc's refusal, or the heap: one line with the numbers instead
+            throw new IllegalStateException(raw.source() + ": out of memory while loading " + cfg.modelName() + " ("
+                    + e.getMessage() + "); it needs about " + MemoryBudget.modelBytes(cfg) / 1_000_000 + " MB for its "
+                    + "weights", e);
+        } catch (InternalError e) { // the JDK's SIGBUS: a mapped page of the file vanished (truncated while loading)
+            throw new IllegalStateException(raw.source() + ": the checkpoint changed while it was being loaded ("
+                    + e.getMessage() + "); load it again once it is complete", e);
         }
     }
 
-    private static HookedGpt2 assemble(Gpt2Config cfg, StateDict raw, ProcessingOptions options,
+    private static HookedGpt2 assemble(Gpt2Config cfg, StateDict raw, WeightProcessing.Steps steps,
             Supplier<Gpt2Tokenizer> tokenizer, Backend backend) {
-        WeightProcessing.Steps steps = WeightProcessing.Steps.of(cfg, options);
         Gpt2Config out = steps.out();
         StateDict sd = copyOf(raw);
         int d = cfg.dModel();

@@ -11,6 +11,7 @@ import dev.jlens.model.weights.HfCache;
 import dev.jlens.model.weights.HfCheckpoint;
 import dev.jlens.model.weights.HfGpt2Keys;
 import dev.jlens.model.weights.HubDownloader;
+import dev.jlens.model.weights.NonFiniteScan;
 import dev.jlens.model.weights.ProcessingOptions;
 import dev.jlens.model.weights.StateDict;
 import dev.jlens.tensor.backend.Backend;
@@ -67,6 +68,7 @@ public final class Pretrained {
             folder = fromHub(TL_ALIASES.getOrDefault(name, name), env);
         }
         try (HfCheckpoint checkpoint = HfCheckpoint.open(folder)) {
+            NonFiniteScan.warn(checkpoint.tensors(), folder.toString());
             StateDict sd = HfGpt2Keys.toTransformerLens(checkpoint.tensors(), checkpoint.config(), folder.toString());
             Path files = folder;
             Gpt2Config cfg = checkpoint.config();

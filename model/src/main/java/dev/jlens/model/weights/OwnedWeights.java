@@ -52,7 +52,7 @@ public final class OwnedWeights {
     }
 
     /** madvise(MADV_DONTNEED) over the bytes of t's view, when t is a view of a file mapping. */
-    private static void release(Tensor t) {
+    static void release(Tensor t) {
         if (!(t.storage() instanceof SegmentStorage s) || !s.segment().isMapped() || t.numel() == 0) {
             return;
         }

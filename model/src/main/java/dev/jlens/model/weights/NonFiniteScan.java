@@ -1,0 +1,80 @@
+// Finds NaN and infinite values in a checkpoint's tensors, so a damaged file warns by name instead of giving NaN logits.
+package dev.jlens.model.weights;
+
+import dev.jlens.tensor.DType;
+import dev.jlens.tensor.Tensor;
+import dev.jlens.tensor.storage.SegmentStorage;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One pass over each tensor as stored (F32 read in bulk chunks, F16/BF16 element by element). A mapped tensor's pages
+ * are released after its scan, so the scan does not raise the load's resident memory.
+ */
+public final class NonFiniteScan {
+    private static final System.Logger LOG = System.getLogger("dev.jlens.weights");
+    private static final int CHUNK = 1 << 16;
+
+    private NonFiniteScan() {}
+
+    /** What was found in one tensor. */
+    public record Finding(String name, long nan, long infinite, long firstIndex) {
+        /** One line for the log. */
+        public String message(String source) {
+            return source + ": weight '" + name + "' holds " + nan + " NaN and " + infinite + " infinite values "
+                    + "(first at element " + firstIndex + "); the logits will not be finite";
+        }
+    }
+
+    /** Scans every tensor of {@code tensors} (by stored name), logs a warning per damaged one and returns them. */
+    public static List<Finding> warn(Map<String, Tensor> tensors, String source) {
+        List<Finding> found = new ArrayList<>();
+        for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
+            Finding f = scan(e.getKey(), e.getValue());
+            if (f != null) {
+                LOG.log(System.Logger.Level.WARNING, f.message(source));
+                found.add(f);
+            }
+        }
+        return found;
+    }
+
+    /** The finding for one tensor, or null when every value is finite. */
+    static Finding scan(String name, Tensor t) {
+        Tensor c = t.isContiguous() ? t : t.contiguous();
+        long nan = 0;
+        long inf = 0;
+        long first = -1;
+        long n = c.numel();
+        float[] buf = new float[(int) Math.min(CHUNK, Math.max(1, n))];
+        for (long start = 0; start < n; start += buf.length) {
+            int len = (int) Math.min(buf.length, n - start);
+            read(c, start, buf, len);
+            for (int i = 0; i < len; i++) {
+                float x = buf[i];
+                if (!(Math.abs(x) <= Float.MAX_VALUE)) { // false only for NaN and +-Inf
+                    nan += Float.isNaN(x) ? 1 : 0;
+                    inf += Float.isNaN(x) ? 0 : 1;
+                    first = first < 0 ? start + i : first;
+                }
+            }
+        }
+        OwnedWeights.release(t);
+        return first < 0 ? null : new Finding(name, nan, inf, first);
+    }
+
+    /** Elements [start, start + len) of contiguous c into buf. */
+    private static void read(Tensor c, long start, float[] buf, int len) {
+        if (c.storage() instanceof SegmentStorage s && s.dtype() == DType.F32) {
+            MemorySegment.copy(s.segment(), ValueLayout.JAVA_FLOAT_UNALIGNED, (c.offset() + start) * Float.BYTES, buf, 0,
+                    len);
+        } else {
+            for (int i = 0; i < len; i++) {
+                buf[i] = c.storage().get(c.offset() + start + i);
+            }
+        }
+    }
+}
