@@ -21,10 +21,9 @@ DTYPES = {"F32": "<f4", "F16": "<f2"}
 
 def load_safetensors(path, dtype=np.float64):
     """HF tensor name (without a "transformer." prefix) -> array of dtype, parsed from the format spec."""
-    with open(path, "rb") as f:
-        raw = f.read()
-    n = struct.unpack("<Q", raw[:8])[0]
-    header = json.loads(raw[8:8 + n])
+    raw = np.memmap(path, dtype=np.uint8, mode="r")  # mapped, not read: an xl file need not fit twice in memory
+    n = struct.unpack("<Q", raw[:8].tobytes())[0]
+    header = json.loads(raw[8:8 + n].tobytes())
     base = 8 + n
     out = {}
     for name, info in header.items():
