@@ -96,8 +96,8 @@ public final class Gpt2Assembly {
         StateDict sd = copyOf(raw);
         int d = cfg.dModel();
         steps.embeddings(sd, Arena.ofAuto()); // the processed embeddings are the model's: freed with it
-        Embed embed = new Embed(own(sd, "embed.W_E", cfg.dVocab(), d), own(sd, "pos_embed.W_pos", cfg.nCtx(), d));
-        OwnedWeights.releaseMappedPages(raw, "embed.", "pos_embed.");
+        Tensor wPos = own(sd, "pos_embed.W_pos", cfg.nCtx(), d);
+        OwnedWeights.releaseMappedPages(raw, "pos_embed.");
         List<TransformerBlock> blocks = new ArrayList<>();
         for (int l = 0; l < cfg.nLayers(); l++) {
             try (Arena part = Arena.ofShared()) {
@@ -114,8 +114,22 @@ public final class Gpt2Assembly {
                     own(sd, "unembed.b_U", cfg.dVocab()));
             lnFinal = layerNorm(out, sd, "ln_final");
         }
-        OwnedWeights.releaseMappedPages(raw, "unembed.", "ln_final.");
+        Embed embed = new Embed(tokenEmbedding(sd, unembed, cfg), wPos);
+        OwnedWeights.releaseMappedPages(raw, "embed.", "unembed.", "ln_final.");
         return new HookedGpt2(backend, out, embed, blocks, lnFinal, unembed, tokenizer);
+    }
+
+    /**
+     * W_E [d_vocab, d_model]: when it is still tied to W_U (W_U its transpose, neither processed) and the backend
+     * gathers rows of the prepared W_U's transpose, that view (the values once); else a copy of its own.
+     */
+    private static Tensor tokenEmbedding(StateDict sd, Unembed unembed, Gpt2Config cfg) {
+        Tensor wE = sd.require("embed.W_E", cfg.dVocab(), cfg.dModel());
+        Tensor wU = sd.require("unembed.W_U", cfg.dModel(), cfg.dVocab());
+        boolean tied = wU.storage() == wE.storage() && wU.offset() == wE.offset() && wU.stride(0) == wE.stride(1)
+                && wU.stride(1) == wE.stride(0);
+        Tensor shared = tied ? Backends.current().transposeForGather(unembed.wU()) : null;
+        return shared != null ? shared : own(sd, "embed.W_E", cfg.dVocab(), cfg.dModel());
     }
 
     /** Block {@code l} of processed weights in {@code sd}, every tensor it keeps owned by it. */

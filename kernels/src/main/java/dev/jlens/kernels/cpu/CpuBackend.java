@@ -188,6 +188,12 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public Tensor transposeForGather(Tensor prepared) {
+        return prepared.storage() instanceof PackedMatrix packed && MatmulOp.isWhole(prepared, packed)
+                ? prepared.transpose(0, 1) : null;
+    }
+
+    @Override
     public Tensor causalAttention(Tensor q, Tensor k, Tensor v, Tensor keyMask, float scale) {
         Tensor qd = Layouts.dense(q); // [B, Pq, H, E]
         Tensor kd = Layouts.dense(k); // [B, Pk, H, E]
@@ -213,7 +219,10 @@ public final class CpuBackend implements Backend {
         if (dim == 0) {
             int rowLength = a.size(0) == 0 ? 0 : a.numel() / a.size(0);
             float[] out = new float[index.length * rowLength];
-            if (a.isContiguous() && a.storage() instanceof SegmentStorage s && s.dtype() == DType.F32) {
+            if (a.rank() == 2 && a.storage() instanceof PackedMatrix packed
+                    && MatmulOp.isWhole(a.transpose(0, 1), packed)) {
+                packed.gatherColumns(index, out); // a tied W_E read from the packed W_U
+            } else if (a.isContiguous() && a.storage() instanceof SegmentStorage s && s.dtype() == DType.F32) {
                 Embedding.gatherRows(out, 0, s.segment(), a.offset(), index, rowLength); // off-heap W_E, W_pos
             } else {
                 Tensor table = Layouts.dense(a); // [rows, rowLength]

@@ -83,6 +83,17 @@ public final class PackedMatrix implements Storage {
         return data.byteSize();
     }
 
+    /** out[i, :] = B[:, cols[i]]: columns of B as rows of K floats (the embedding rows of a tied W_U = W_E^T). */
+    void gatherColumns(int[] cols, float[] out) {
+        for (int i = 0; i < cols.length; i++) {
+            long base = indexOf(0, cols[i]);
+            for (int r = 0; r < k; r++) {
+                out[i * k + r] = data.getAtIndex(FLOAT, base + (long) r * nr);
+            }
+        }
+        keepAlive();
+    }
+
     @Override
     public DType dtype() {
         return DType.F32;

@@ -52,6 +52,9 @@ class LowMemoryLoadTest {
         assertTrue(diff <= 1e-4, "max |logit diff| " + diff);
         assertTrue(bytes[1] - bytes[0] <= BLOCK_BYTES, "transient off-heap bytes " + (bytes[1] - bytes[0])
                 + " exceed one block (" + BLOCK_BYTES + ")");
+        long file = Files.size(FIXTURE.resolve("model.safetensors"));
+        assertTrue(bytes[0] <= file, "the model keeps " + bytes[0] + " bytes off the heap, more than the " + file
+                + "-byte file: a weight is held twice (the tied W_E should read the packed W_U)");
     }
 
     @Test

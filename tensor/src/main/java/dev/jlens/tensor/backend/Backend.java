@@ -77,6 +77,15 @@ public interface Backend {
     Tensor prepareWeight(Tensor w);
 
     /**
+     * The [N, K] transpose of a weight prepared by {@link #prepareWeight} ([K, N]) when this backend gathers its rows
+     * ({@link #indexSelect} along dim 0) straight from the prepared form, so a tied embedding (W_E = W_U^T) needs no
+     * copy of its own; null when it cannot (the caller then keeps a separate table).
+     */
+    default Tensor transposeForGather(Tensor prepared) {
+        return null;
+    }
+
+    /**
      * A tensor the model keeps for its lifetime (embedding table, bias, LayerNorm weight) in the memory this
      * backend's ops read without a transfer: device memory for a device backend; the CPU backends return t.
      */
