@@ -3,20 +3,24 @@ package dev.jlens.hooks;
 
 import dev.jlens.tensor.Shape;
 import dev.jlens.tensor.Tensor;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A named activation site. With no hooks, {@link #forward} returns its input untouched and allocates nothing.
- * With hooks, they run in registration order (prepend puts one first); each sees what the previous returned,
- * and a replacement must keep the activation's shape. Not thread-safe: one forward at a time per model.
+ * Hooks come from two places: persistent hooks ({@link #addHook}, the registry's addHook / addPermaHook), which
+ * belong to the model and apply to every run on every thread, and the hooks of the calling thread's open run scopes
+ * ({@code runWithHooks}, {@code runWithCache}, {@code model.hooks(...)}), which apply to that thread's runs only.
+ * Persistent hooks run first, then the scopes' from the outermost; each sees what the previous returned, and a
+ * replacement must keep the activation's shape. Safe to share between threads: adding or removing a persistent hook
+ * while other threads run is allowed, and a run in progress sees it from the next hook point it reaches.
  */
 public final class HookPoint {
-    /** One registered hook. {@code level} is the {@link HookRegistry#hooks} scope depth, or null. */
-    private record Entry(HookFn fn, boolean permanent, Integer level) {}
+    /** One persistent hook. */
+    private record Entry(HookFn fn, boolean permanent) {}
 
-    private final List<Entry> hooks = new ArrayList<>();
+    private final List<Entry> hooks = new CopyOnWriteArrayList<>(); // persistent: model-wide
     private String name = "<unnamed hook point>";
 
     /** The dotted TransformerLens name, e.g. {@code blocks.3.attn.hook_pattern}; set by the registry. */
@@ -37,61 +41,69 @@ public final class HookPoint {
         return Integer.parseInt(parts[1]);
     }
 
-    /** True when at least one hook is registered. */
+    /** True when a run on this thread would call a hook here (a persistent hook, or one of its open scopes). */
     public boolean hasHooks() {
-        return !hooks.isEmpty();
+        if (!hooks.isEmpty()) {
+            return true;
+        }
+        RunHooks run = RunHooks.current();
+        return run != null && run.hooks(this);
     }
 
     /** Runs the hooks on {@code activation}; returns what the next op must consume. */
     public Tensor forward(Tensor activation) {
-        if (hooks.isEmpty()) {
+        RunHooks run = RunHooks.current();
+        boolean scoped = run != null && run.hooks(this);
+        if (hooks.isEmpty() && !scoped) {
             return activation;
         }
         Tensor current = activation;
-        for (Entry e : List.copyOf(hooks)) {
-            Tensor replaced = e.fn().apply(current, this);
-            if (replaced != null) {
-                if (!Arrays.equals(replaced.shape(), current.shape())) {
-                    throw new IllegalStateException("hook on " + name + " returned shape " + Shape.str(replaced.shape())
-                            + " but the activation has shape " + Shape.str(current.shape())
-                            + "; return null to observe or a tensor of the same shape to replace");
-                }
-                current = replaced;
+        for (Entry e : hooks) { // a snapshot: concurrent adds and removes do not disturb this loop
+            current = apply(e.fn(), current);
+        }
+        if (scoped) {
+            for (HookFn fn : run.on(this)) {
+                current = apply(fn, current);
             }
         }
         return current;
     }
 
-    /** Adds a temporary hook (removed by {@code resetHooks}); close the handle to remove it alone. */
-    public HookHandle addHook(HookFn fn) {
-        return add(fn, false, null, false);
+    private Tensor apply(HookFn fn, Tensor current) {
+        Tensor replaced = fn.apply(current, this);
+        if (replaced == null) {
+            return current;
+        }
+        if (!Arrays.equals(replaced.shape(), current.shape())) {
+            throw new IllegalStateException("hook on " + name + " returned shape " + Shape.str(replaced.shape())
+                    + " but the activation has shape " + Shape.str(current.shape())
+                    + "; return null to observe or a tensor of the same shape to replace");
+        }
+        return replaced;
     }
 
-    /** Adds a hook: permanent ones survive {@code resetHooks(false)}; {@code level} tags a scope. */
-    HookHandle add(HookFn fn, boolean permanent, Integer level, boolean prepend) {
+    /** Adds a persistent, temporary hook (removed by {@code resetHooks}); close the handle to remove it alone. */
+    public HookHandle addHook(HookFn fn) {
+        return add(fn, false);
+    }
+
+    /** Adds a persistent hook: permanent ones survive {@code resetHooks(false)}. */
+    HookHandle add(HookFn fn, boolean permanent) {
         if (fn == null) {
             throw new IllegalArgumentException("hook function for " + name + " is null");
         }
-        Entry e = new Entry(fn, permanent, level);
-        if (prepend) {
-            hooks.addFirst(e);
-        } else {
-            hooks.add(e);
-        }
+        Entry e = new Entry(fn, permanent);
+        hooks.add(e);
         return () -> hooks.removeIf(x -> x == e);
     }
 
-    /** Removes non-permanent hooks, or every hook when {@code includingPermanent}. */
+    /** Removes persistent non-permanent hooks, or every persistent hook when {@code includingPermanent}. */
     public void removeHooks(boolean includingPermanent) {
         hooks.removeIf(e -> includingPermanent || !e.permanent());
     }
 
-    void removeLevel(int level) {
-        hooks.removeIf(e -> e.level() != null && e.level() == level);
-    }
-
     @Override
     public String toString() {
-        return "HookPoint(" + name + ", " + hooks.size() + " hooks)";
+        return "HookPoint(" + name + ", " + hooks.size() + " persistent hooks)";
     }
 }

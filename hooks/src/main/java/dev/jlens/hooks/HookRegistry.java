@@ -13,13 +13,13 @@ import java.util.Map;
 
 /**
  * The hook points of one model, by full name in registration order, and the hook management of TransformerLens'
- * HookedRootModule: {@link #addHook} (until {@link #resetHooks}), {@link #addPermaHook}, and {@link #hooks}, a
- * scope whose hooks are removed on close even when the forward pass threw. Unknown names are errors that suggest
- * the nearest real names.
+ * HookedRootModule: persistent hooks ({@link #addHook} until {@link #resetHooks}, {@link #addPermaHook}), which are
+ * model-wide, and {@link #hooks}, a scope whose hooks apply to the runs of the thread that opened it until it closes
+ * (even when the forward pass threw), so threads sharing the model never see each other's hooks. Unknown names are
+ * errors that suggest the nearest real names.
  */
 public final class HookRegistry {
     private final Map<String, HookPoint> hookDict;
-    private int contextLevel;
 
     private HookRegistry(Map<String, HookPoint> hookDict) {
         this.hookDict = Collections.unmodifiableMap(hookDict);
@@ -49,17 +49,23 @@ public final class HookRegistry {
 
     /** Adds a temporary hook at one hook point; it stays until {@link #resetHooks} or the handle is closed. */
     public HookHandle addHook(String name, HookFn fn) {
-        return hookPoint(name).add(fn, false, null, false);
+        return hookPoint(name).add(fn, false);
     }
 
     /** Adds a temporary hook at every hook point whose name passes {@code filter}. */
     public HookHandle addHook(NameFilter filter, HookFn fn) {
-        return attach(FwdHook.of(filter, fn), false, null);
+        List<HookHandle> handles = new ArrayList<>();
+        for (HookPoint hp : hookDict.values()) {
+            if (filter.test(hp.name())) {
+                handles.add(hp.add(fn, false));
+            }
+        }
+        return () -> handles.forEach(HookHandle::close);
     }
 
-    /** Adds a permanent hook: it survives {@code resetHooks(false)} and scopes. */
+    /** Adds a permanent hook: it survives {@code resetHooks(false)}. */
     public HookHandle addPermaHook(String name, HookFn fn) {
-        return hookPoint(name).add(fn, true, null, false);
+        return hookPoint(name).add(fn, true);
     }
 
     /** Removes every temporary hook, and the permanent ones too when {@code includingPermanent}. */
@@ -68,20 +74,18 @@ public final class HookRegistry {
     }
 
     /**
-     * Attaches {@code fwdHooks} for the life of the returned scope (TL's {@code with model.hooks(...)}); closing
-     * it removes exactly these hooks, even after an exception. Scopes nest.
+     * Attaches {@code fwdHooks} to this thread's runs of the model for the life of the returned scope (TL's
+     * {@code with model.hooks(...)}); closing it, on the same thread, removes exactly these hooks, even after an
+     * exception. Scopes nest. Other threads' runs do not see them. Every name is checked before anything attaches.
      */
     public HookHandle hooks(List<FwdHook> fwdHooks) {
-        int level = ++contextLevel;
-        try {
-            for (FwdHook h : fwdHooks) {
-                attach(h, false, level);
+        Map<HookPoint, List<HookFn>> byPoint = new IdentityHashMap<>();
+        for (FwdHook h : fwdHooks) {
+            for (HookPoint hp : h.name() != null ? List.of(hookPoint(h.name())) : matching(h.filter())) {
+                byPoint.computeIfAbsent(hp, k -> new ArrayList<>()).add(h.fn());
             }
-        } catch (RuntimeException e) {
-            close(level);
-            throw e;
         }
-        return () -> close(level);
+        return RunHooks.open(byPoint);
     }
 
     /**
@@ -95,22 +99,8 @@ public final class HookRegistry {
         })));
     }
 
-    private void close(int level) {
-        hookDict.values().forEach(hp -> hp.removeLevel(level));
-        contextLevel = Math.min(contextLevel, level - 1);
-    }
-
-    private HookHandle attach(FwdHook h, boolean permanent, Integer level) {
-        if (h.name() != null) {
-            return hookPoint(h.name()).add(h.fn(), permanent, level, false);
-        }
-        List<HookHandle> handles = new ArrayList<>();
-        for (HookPoint hp : hookDict.values()) {
-            if (h.filter().test(hp.name())) {
-                handles.add(hp.add(h.fn(), permanent, level, false));
-            }
-        }
-        return () -> handles.forEach(HookHandle::close);
+    private List<HookPoint> matching(NameFilter filter) {
+        return hookDict.values().stream().filter(hp -> filter.test(hp.name())).toList();
     }
 
     private static void walk(Object module, String prefix, Map<String, HookPoint> out, java.util.Set<Object> seen) {

@@ -32,8 +32,13 @@ import java.util.function.Supplier;
 /**
  * TransformerLens' HookedTransformer for GPT-2. {@code forward} reads like the math:
  * resid = hook_embed(W_E[tokens]) + hook_pos_embed(W_pos[pos]); each block maps resid_pre to resid_post;
- * logits = ln_final(resid) W_U + b_U. Hook names and shapes are TL's (see {@link #hookNames()}). Not
- * thread-safe: hooks are model state, so run one forward at a time per instance.
+ * logits = ln_final(resid) W_U + b_U. Hook names and shapes are TL's (see {@link #hookNames()}).
+ *
+ * <p>Thread-safe: one instance serves any number of threads. Its weights are immutable after load. Hooks given to a
+ * run ({@link #runWithHooks}, {@link #runWithCache}, the {@link #hooks} scope, patching and the analyses) apply to
+ * runs on the calling thread only; persistent hooks ({@link #addHook}, {@link #addPermaHook}) are model-wide, as in
+ * TransformerLens, and may be added or removed while other threads run (a run in progress sees the change from the
+ * next hook point it reaches).
  */
 public final class HookedGpt2 implements HookedModule {
     private static final System.Logger LOG = System.getLogger("dev.jlens.model");
@@ -300,7 +305,10 @@ public final class HookedGpt2 implements HookedModule {
         return runWithCache(tokens, NameFilter.all(), false, RunOptions.defaults());
     }
 
-    /** Attaches {@code hooks} until the returned scope closes (TL's {@code with model.hooks(...)}). */
+    /**
+     * Attaches {@code hooks} to this thread's runs until the returned scope closes (TL's {@code with
+     * model.hooks(...)}); close it on the same thread.
+     */
     public HookHandle hooks(List<FwdHook> hooks) {
         return registry.hooks(hooks);
     }
