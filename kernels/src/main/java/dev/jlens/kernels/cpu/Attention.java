@@ -13,7 +13,6 @@ import static dev.jlens.kernels.cpu.VectorWidth.SPECIES;
 
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 
 /**
  * Fused causal multi-head attention from q, k, v to z: no [Pq, Pk] pattern is stored, only one scratch row of
@@ -131,10 +130,10 @@ public final class Attention {
                 a2 = qv.fma(FloatVector.fromArray(SPECIES, k, k0 + 2 * stride + e), a2);
                 a3 = qv.fma(FloatVector.fromArray(SPECIES, k, k0 + 3 * stride + e), a3);
             }
-            float s0 = a0.reduceLanes(VectorOperators.ADD);
-            float s1 = a1.reduceLanes(VectorOperators.ADD);
-            float s2 = a2.reduceLanes(VectorOperators.ADD);
-            float s3 = a3.reduceLanes(VectorOperators.ADD);
+            float s0 = Lanes.sum(a0);
+            float s1 = Lanes.sum(a1);
+            float s2 = Lanes.sum(a2);
+            float s3 = Lanes.sum(a3);
             for (; e < E; e++) {
                 s0 = Math.fma(q[qRow + e], k[k0 + e], s0);
                 s1 = Math.fma(q[qRow + e], k[k0 + stride + e], s1);
@@ -198,7 +197,7 @@ public final class Attention {
         for (int bound = SPECIES.loopBound(n); i < bound; i += SPECIES.length()) {
             acc = FloatVector.fromArray(SPECIES, a, aOff + i).fma(FloatVector.fromArray(SPECIES, b, bOff + i), acc);
         }
-        float s = acc.reduceLanes(VectorOperators.ADD);
+        float s = Lanes.sum(acc);
         for (; i < n; i++) {
             s = Math.fma(a[aOff + i], b[bOff + i], s);
         }

@@ -10,7 +10,6 @@ package dev.jlens.kernels.cpu;
 import static dev.jlens.kernels.cpu.VectorWidth.SPECIES;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 
 /** The tanh-approximation GELU of GPT-2 ({@code gelu_new}), parallel over chunks for large inputs. */
 public final class Gelu {
@@ -45,12 +44,12 @@ public final class Gelu {
         for (int bound = SPECIES.loopBound(n); i < bound; i += SPECIES.length()) {
             FloatVector x = FloatVector.fromArray(SPECIES, in, iOff + i);
             FloatVector inner = x.mul(x).fma(CUBIC, 1f).mul(x).mul(MINUS_TWO_SQRT_2_OVER_PI);
-            x.div(inner.lanewise(VectorOperators.EXP).add(1f)).intoArray(out, oOff + i);
+            x.div(Exp.exp(inner).add(1f)).intoArray(out, oOff + i);
         }
         for (; i < n; i++) {
             float x = in[iOff + i];
             float inner = Math.fma(x * x, CUBIC, 1f) * x * MINUS_TWO_SQRT_2_OVER_PI;
-            out[oOff + i] = x / ((float) Math.exp(inner) + 1f);
+            out[oOff + i] = x / (Exp.exp(inner) + 1f);
         }
     }
 }

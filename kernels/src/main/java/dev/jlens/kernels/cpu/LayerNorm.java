@@ -13,7 +13,6 @@ package dev.jlens.kernels.cpu;
 import static dev.jlens.kernels.cpu.VectorWidth.SPECIES;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 
 /** Row layer norm with optional affine weights and optional hook outputs, parallel over rows. */
 public final class LayerNorm {
@@ -116,7 +115,7 @@ public final class LayerNorm {
                 FloatVector dev = FloatVector.fromArray(SPECIES, in, x + start + i).sub(hi).sub(lo);
                 acc = dev.fma(dev, acc);
             }
-            float part = acc.reduceLanes(VectorOperators.ADD);
+            float part = Lanes.sum(acc);
             for (; i < len; i++) {
                 float dev = in[x + start + i] - hi - lo;
                 part = Math.fma(dev, dev, part);

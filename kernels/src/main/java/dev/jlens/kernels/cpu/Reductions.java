@@ -157,7 +157,7 @@ public final class Reductions {
             for (int bound = SPECIES.loopBound(len); i < bound; i += SPECIES.length()) {
                 acc = acc.add(FloatVector.fromArray(SPECIES, in, off + start + i).sub(hi).sub(lo));
             }
-            float part = acc.reduceLanes(VectorOperators.ADD);
+            float part = Lanes.sum(acc);
             for (; i < len; i++) {
                 part += in[off + start + i] - hi - lo;
             }
@@ -177,7 +177,7 @@ public final class Reductions {
             for (int bound = SPECIES.loopBound(len); i < bound; i += SPECIES.length()) {
                 acc = acc.add(FloatVector.fromArray(SPECIES, in, off + start + i).sub(s).lanewise(VectorOperators.EXP));
             }
-            float part = acc.reduceLanes(VectorOperators.ADD);
+            float part = Lanes.sum(acc);
             for (; i < len; i++) {
                 part += (float) Math.exp(in[off + start + i] - shift);
             }

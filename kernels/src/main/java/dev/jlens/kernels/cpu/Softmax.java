@@ -12,7 +12,6 @@ import static dev.jlens.kernels.cpu.VectorWidth.SPECIES;
 
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 
 /** Row softmax and log-softmax, max-subtracted, parallel over rows for large inputs. */
 public final class Softmax {
@@ -125,13 +124,13 @@ public final class Softmax {
             FloatVector acc = FloatVector.zero(SPECIES);
             int i = 0;
             for (int bound = SPECIES.loopBound(len); i < bound; i += SPECIES.length()) {
-                FloatVector e = FloatVector.fromArray(SPECIES, in, x + start + i).sub(s).lanewise(VectorOperators.EXP);
+                FloatVector e = Exp.exp(FloatVector.fromArray(SPECIES, in, x + start + i).sub(s));
                 e.intoArray(out, o + start + i);
                 acc = acc.add(e);
             }
-            float part = acc.reduceLanes(VectorOperators.ADD);
+            float part = Lanes.sum(acc);
             for (; i < len; i++) {
-                float e = (float) Math.exp(in[x + start + i] - shift);
+                float e = Exp.exp(in[x + start + i] - shift);
                 out[o + start + i] = e;
                 part += e;
             }
