@@ -124,38 +124,59 @@ public final class Matmul {
 
     /** C[M,N] = A[M,K] . B, A row-major with row stride lda, C row-major with row stride ldc; overwrites C. */
     public static void multiply(float[] c, int cOff, int ldc, float[] a, int aOff, int lda, PackedMatrix b, int m) {
-        int n = b.n();
+        multiply(c, cOff, ldc, a, aOff, lda, b, m, 0, b.n());
+    }
+
+    /**
+     * C[M, cols] = A[M,K] . B[:, col0 .. col0 + cols): a window of B's columns that starts at a panel boundary
+     * ({@code col0} a multiple of the panel width) and ends at one or at N, e.g. the q, k or v third of a packed
+     * [d_model, 3 d_model] matrix. C is row-major with row stride ldc and is overwritten.
+     */
+    public static void multiply(float[] c, int cOff, int ldc, float[] a, int aOff, int lda, PackedMatrix b, int m,
+                                int col0, int cols) {
         int k = b.k();
-        checkRowMajor("A", a, aOff, lda, m, k);
-        checkRowMajor("C", c, cOff, ldc, m, n);
         int nr = VectorWidth.SCALAR ? 1 : GemmKernel.NR;
         if (b.nr != nr) {
             throw new IllegalArgumentException("Matmul: " + b + " was packed for another vector width than "
                     + VectorWidth.bits() + " bits (panel width " + nr + ")");
         }
-        if (m == 0 || n == 0) {
+        if (!isPanelWindow(b, col0, cols)) {
+            throw new IllegalArgumentException("Matmul: columns [" + col0 + ", " + (col0 + cols) + ") of " + b
+                    + " do not start at a panel boundary and end at one or at N");
+        }
+        checkRowMajor("A", a, aOff, lda, m, k);
+        checkRowMajor("C", c, cOff, ldc, m, cols);
+        if (m == 0 || cols == 0) {
             return;
         }
         if (VectorWidth.SCALAR) {
-            multiplyScalar(c, cOff, ldc, a, aOff, lda, b, m);
+            multiplyScalar(c, cOff, ldc, a, aOff, lda, b, m, col0, cols);
             b.keepAlive();
             return;
         }
         if (k == 0) {
             for (int i = 0; i < m; i++) {
-                Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
+                Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + cols, 0f);
             }
             return;
         }
-        int panels = b.panels();
-        boolean parallel = (long) m * n * k >= PARALLEL_MIN_FMAS;
+        int p0 = col0 / nr;
+        int panels = (cols + nr - 1) / nr;
+        int base = cOff - col0; // C's column of panel p is p * nr - col0
+        boolean parallel = (long) m * cols * k >= PARALLEL_MIN_FMAS;
         int chunk = parallel ? Math.clamp((panels + 8L * CpuThreads.COUNT - 1) / (8L * CpuThreads.COUNT), 1, NC) : NC;
         int tasks = (panels + chunk - 1) / chunk;
         run(tasks, parallel, t -> {
             int q = t % 2 == 0 ? t / 2 : tasks - 1 - t / 2; // alternate ends: threads meet once, not at every chunk
-            multiplyPanels(c, cOff, ldc, a, aOff, lda, b, m, q * chunk, Math.min(panels, q * chunk + chunk));
+            multiplyPanels(c, base, ldc, a, aOff, lda, b, m, p0 + q * chunk, p0 + Math.min(panels, q * chunk + chunk));
         });
         b.keepAlive();
+    }
+
+    /** True when columns [col0, col0 + cols) of b start at a panel boundary and end at one or at N. */
+    static boolean isPanelWindow(PackedMatrix b, int col0, int cols) {
+        return col0 >= 0 && cols >= 0 && col0 + cols <= b.n() && col0 % b.nr == 0
+                && (cols % b.nr == 0 || col0 + cols == b.n());
     }
 
     /** Runs tasks 0..tasks-1 on {@link CpuThreads} when parallel, else in order on the calling thread. */
@@ -234,15 +255,15 @@ public final class Matmul {
         }
     }
 
-    /** The scalar twin on a matrix packed with panel width 1 (B transposed): C[M,N] = A[M,K] . B. */
+    /** The scalar twin on a matrix packed with panel width 1 (B transposed): C[M, cols] = A . B[:, col0..]. */
     private static void multiplyScalar(float[] c, int cOff, int ldc, float[] a, int aOff, int lda, PackedMatrix b,
-                                       int m) {
+                                       int m, int col0, int cols) {
         int k = b.k();
         for (int i = 0; i < m; i++) {
-            for (int j = 0; j < b.n(); j++) {
+            for (int j = 0; j < cols; j++) {
                 double sum = 0;
                 for (int kk = 0; kk < k; kk++) {
-                    sum += (double) a[aOff + i * lda + kk] * b.data.getAtIndex(FLOAT, (long) j * k + kk);
+                    sum += (double) a[aOff + i * lda + kk] * b.data.getAtIndex(FLOAT, (long) (col0 + j) * k + kk);
                 }
                 c[cOff + i * ldc + j] = (float) sum;
             }

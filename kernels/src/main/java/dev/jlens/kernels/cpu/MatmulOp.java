@@ -27,8 +27,8 @@ final class MatmulOp {
         Tensor x = Layouts.dense(a); // [..., M, K]
         int rows = x.numel() / k;
         if (b.rank() == 2) {
-            if (b.storage() instanceof PackedMatrix packed && isWhole(b, packed)) {
-                Matmul.multiply(out, 0, n, x.heapArray(), x.offset(), k, packed, rows);
+            if (b.storage() instanceof PackedMatrix packed && isPanelWindow(b, packed)) {
+                Matmul.multiply(out, 0, n, x.heapArray(), x.offset(), k, packed, rows, b.offset(), n);
             } else {
                 Tensor w = onHeap(b);
                 Matmul.multiply(out, 0, n, x.heapArray(), x.offset(), k, w.heapArray(), w.offset(), w.stride(0),
@@ -48,6 +48,12 @@ final class MatmulOp {
     static boolean isWhole(Tensor b, PackedMatrix packed) {
         return b.offset() == 0 && b.size(0) == packed.k() && b.size(1) == packed.n() && b.stride(1) == 1
                 && b.stride(0) == packed.n();
+    }
+
+    /** True when b is a window of whole panels of its packed storage's columns (all rows, row-major). */
+    static boolean isPanelWindow(Tensor b, PackedMatrix packed) {
+        return b.size(0) == packed.k() && b.stride(1) == 1 && b.stride(0) == packed.n() && b.offset() < packed.n()
+                && Matmul.isPanelWindow(packed, b.offset(), b.size(1));
     }
 
     /** Storage index of batch entry {@code index} (row-major over {@code batchShape}) of t. */

@@ -147,6 +147,31 @@ class MatmulTest {
         assertClose("packed", m, n, k, expected, 1, ldc, c, 1, ldc);
     }
 
+    @Test
+    void aWindowOfWholePanelsMatchesScalarOnThoseColumns() {
+        Random random = new Random(7);
+        int nr = VectorWidth.SCALAR ? 1 : GemmKernel.NR;
+        int n = 3 * nr + 5; // three whole panels and a partial one
+        for (int m : new int[] {1, 3, 8, 120}) {
+            int k = 77;
+            float[] a = randoms(random, m * k);
+            float[] b = randoms(random, k * n);
+            PackedMatrix packed = Matmul.pack(b, 0, n, 1, k, n);
+            for (int[] w : new int[][] {{0, nr}, {nr, 2 * nr}, {2 * nr, n - 2 * nr}, {0, n}}) {
+                float[] c = new float[m * w[1]];
+                float[] expected = new float[m * w[1]];
+                Matmul.multiply(c, 0, w[1], a, 0, k, packed, m, w[0], w[1]);
+                Matmul.multiplyScalar(expected, 0, w[1], a, 0, k, b, w[0], n, 1, m, w[1], k);
+                assertClose("window [" + w[0] + ", +" + w[1] + ")", m, w[1], k, expected, 0, w[1], c, 0, w[1]);
+            }
+        }
+        if (nr > 1) {
+            assertThrows(IllegalArgumentException.class,
+                    () -> Matmul.multiply(new float[n], 0, n, new float[77], 0, 77, Matmul.pack(new float[77 * n], 0, n,
+                            1, 77, n), 1, 1, nr));
+        }
+    }
+
     /** B given as the transpose of a row-major [N, K] array (colStride = K), as in q.k^T. */
     private static void checkUnpackedTransposed(Random random, int m, int n, int k) {
         float[] a = randoms(random, m * k);
