@@ -22,6 +22,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Supplier;
 
 /**
@@ -34,6 +38,9 @@ import java.util.function.Supplier;
  * memory of a load stays near the model's own size.
  */
 public final class Gpt2Assembly {
+    /** Blocks processed at once: each holds one block's intermediates, so this bounds the transient memory. */
+    static final int BLOCKS_IN_FLIGHT = 2;
+
     private Gpt2Assembly() {}
 
     /** A hooked model of {@code cfg} with the weights of {@code sd} (unprocessed) and no tokenizer. */
@@ -51,8 +58,9 @@ public final class Gpt2Assembly {
 
     /**
      * TL's load_and_process_state_dict, streamed: the embeddings, then each block, then the unembedding are
-     * processed ({@link WeightProcessing.Steps}) and prepared in turn, and a part's intermediates are freed before
-     * the next part starts, so the transient memory is about one part (the largest is the unembedding).
+     * processed ({@link WeightProcessing.Steps}) and prepared in turn (two blocks at a time), and a part's
+     * intermediates are freed as soon as it is built, so the transient memory is about one part (the largest is the
+     * unembedding) or two blocks.
      *
      * @param cfg       the config of {@code raw}
      * @param raw       TL-keyed weights, e.g. views of a mapped checkpoint; not modified
@@ -98,14 +106,7 @@ public final class Gpt2Assembly {
         steps.embeddings(sd, Arena.ofAuto()); // the processed embeddings are the model's: freed with it
         Tensor wPos = own(sd, "pos_embed.W_pos", cfg.nCtx(), d);
         OwnedWeights.releaseMappedPages(raw, "pos_embed.");
-        List<TransformerBlock> blocks = new ArrayList<>();
-        for (int l = 0; l < cfg.nLayers(); l++) {
-            try (Arena part = Arena.ofShared()) {
-                steps.block(sd, l, part);
-                blocks.add(block(cfg, out, sd, l));
-            }
-            OwnedWeights.releaseMappedPages(raw, "blocks." + l + ".");
-        }
+        List<TransformerBlock> blocks = blocks(cfg, steps, raw, sd, backend);
         Unembed unembed;
         LayerNorm lnFinal;
         try (Arena part = Arena.ofShared()) {
@@ -130,6 +131,77 @@ public final class Gpt2Assembly {
                 && wU.stride(1) == wE.stride(0);
         Tensor shared = tied ? Backends.current().transposeForGather(unembed.wU()) : null;
         return shared != null ? shared : own(sd, "embed.W_E", cfg.dVocab(), cfg.dModel());
+    }
+
+    /**
+     * Every block, {@link #BLOCKS_IN_FLIGHT} at a time: processing a block is single-threaded arithmetic, so two
+     * blocks keep two cores busy (packing is parallel inside). Each block works on its own keys, so the shared
+     * {@code sd} is only read; a block's intermediates are freed and its mapped pages released when it is built.
+     */
+    private static List<TransformerBlock> blocks(Gpt2Config cfg, WeightProcessing.Steps steps, StateDict raw,
+            StateDict sd, Backend backend) {
+        int n = cfg.nLayers();
+        List<TransformerBlock> blocks = new ArrayList<>();
+        if (!OwnedWeights.readableByOtherThreads(raw) || n < 2) { // e.g. views of a confined arena: stay here
+            for (int l = 0; l < n; l++) {
+                blocks.add(buildBlock(cfg, steps, raw, sd, l));
+            }
+            return blocks;
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(BLOCKS_IN_FLIGHT,
+                Thread.ofPlatform().name("jlens-load-", 1).daemon().factory());
+        try {
+            List<Future<TransformerBlock>> built = new ArrayList<>();
+            for (int l = 0; l < n; l++) {
+                int layer = l;
+                built.add(pool.submit(() -> {
+                    try (Backends.Scope on = Backends.use(backend)) {
+                        return buildBlock(cfg, steps, raw, sd, layer);
+                    }
+                }));
+            }
+            for (Future<TransformerBlock> f : built) {
+                blocks.add(f.get());
+            }
+            return blocks;
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while loading " + cfg.modelName(), e);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** Block {@code layer}: its keys processed into a part arena, prepared, then its mapped pages released. */
+    private static TransformerBlock buildBlock(Gpt2Config cfg, WeightProcessing.Steps steps, StateDict raw,
+            StateDict sd, int layer) {
+        String prefix = "blocks." + layer + ".";
+        try (Arena part = Arena.ofShared()) {
+            StateDict own = subset(sd, prefix);
+            steps.block(own, layer, part);
+            return block(cfg, steps.out(), own, layer);
+        } finally {
+            OwnedWeights.releaseMappedPages(raw, prefix);
+        }
+    }
+
+    /** The entries of {@code sd} whose key starts with {@code prefix}, in a state dict of their own. */
+    private static StateDict subset(StateDict sd, String prefix) {
+        Map<String, Tensor> part = new LinkedHashMap<>();
+        for (String key : sd.keys()) {
+            if (key.startsWith(prefix)) {
+                part.put(key, sd.get(key));
+            }
+        }
+        return new StateDict(part, sd.source());
     }
 
     /** Block {@code l} of processed weights in {@code sd}, every tensor it keeps owned by it. */

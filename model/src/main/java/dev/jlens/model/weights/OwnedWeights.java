@@ -40,6 +40,17 @@ public final class OwnedWeights {
         return copy.copyFrom(t);
     }
 
+    /** False when a tensor of sd lives in memory only its owner thread may read (a confined arena's segment). */
+    public static boolean readableByOtherThreads(StateDict sd) {
+        Thread other = Thread.ofPlatform().unstarted(() -> { });
+        for (String key : sd.keys()) {
+            if (sd.get(key).storage() instanceof SegmentStorage s && !s.segment().isAccessibleBy(other)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Releases the mapped pages of every tensor of {@code sd} whose key starts with one of {@code prefixes}. */
     public static void releaseMappedPages(StateDict sd, String... prefixes) {
         for (String key : sd.keys()) {
