@@ -163,7 +163,8 @@ public final class TensorFormat {
             sciMode = max / min > 1000.0 || max > 1.0e8 || (!intMode && min < 1.0e-4);
             for (double v : values) {
                 if (Double.isFinite(v) && v != 0) {
-                    int len = sciMode ? sci(v).length() : intMode ? fixed(v, 0).length() + 1 : fixed(v, PRECISION).length();
+                    int len = sciMode ? sci(v).length() : intMode ? fixed(v, 0).length() + 1
+                            : fixed(v, PRECISION).length();
                     width = Math.max(width, len);
                 }
             }
