@@ -706,14 +706,18 @@ public final class Tensor {
         return Indexing.maxAbsDiff(this, other);
     }
 
+    /** The shape as PyTorch prints a list: {@code [2, 3, 50257]}. */
+    public String shapeString() {
+        return Shape.str(shape);
+    }
+
+    /**
+     * PyTorch's repr with shape, dtype and device: {@code tensor([[ 0.1234, -1.5000], ...], shape=[2, 2],
+     * dtype=float32, device=cpu)}; summarised above 1000 elements, and only the shown elements are read (see
+     * {@link TensorFormat}).
+     */
     @Override
     public String toString() {
-        float[] v = numel() <= 8 ? toArray() : Arrays.copyOf(contiguous().toArray(), 6);
-        StringBuilder s = new StringBuilder("Tensor").append(Shape.str(shape)).append(' ');
-        s.append(Arrays.toString(v));
-        if (numel() > 8) {
-            s.insert(s.length() - 1, ", ...");
-        }
-        return s.toString();
+        return TensorFormat.format(this);
     }
 }

@@ -7,10 +7,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** Parsed flags of one command; unknown flags, missing values and bad numbers are errors naming the flag. */
+/**
+ * Parsed flags of one command; unknown flags (with the nearest known one suggested), missing values and bad numbers
+ * are errors naming the flag. {@code --help} or {@code -h} in a flag's place stops parsing (see {@link #helpWanted}).
+ */
 final class Args {
     private final String command;
     private final Map<String, List<String>> values = new LinkedHashMap<>();
+    private boolean help;
 
     /**
      * @param command  the command, for messages
@@ -22,6 +26,10 @@ final class Args {
         this.command = command;
         for (int i = 0; i < args.length; i++) {
             String flag = args[i];
+            if (flag.equals("--help") || flag.equals("-h")) {
+                help = true;
+                return;
+            }
             if (switches.contains(flag)) {
                 values.computeIfAbsent(flag, k -> new ArrayList<>()).add("true");
             } else if (valued.contains(flag)) {
@@ -32,10 +40,52 @@ final class Args {
             } else {
                 List<String> known = new ArrayList<>(valued);
                 known.addAll(switches);
-                throw new IllegalArgumentException(command + ": unknown option '" + flag + "'; it takes "
-                        + String.join(", ", known.stream().sorted().toList()));
+                known.sort(null);
+                String nearest = nearest(flag, known);
+                throw new IllegalArgumentException(command + ": unknown option '" + flag + "'; "
+                        + (nearest != null ? "did you mean " + nearest + "? " : "") + "it takes "
+                        + String.join(", ", known) + " (./jlens " + command + " --help)");
             }
         }
+    }
+
+    /** True when --help or -h came before any bad flag: the command should print its usage and do nothing else. */
+    boolean helpWanted() {
+        return help;
+    }
+
+    /** The known flag closest to {@code flag} by edit distance, if within 3 edits and under half its length. */
+    static String nearest(String flag, List<String> known) {
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (String k : known) {
+            int d = distance(flag, k);
+            if (d < bestDistance) {
+                best = k;
+                bestDistance = d;
+            }
+        }
+        return best != null && bestDistance <= Math.min(3, flag.length() / 2) ? best : null;
+    }
+
+    /** Levenshtein distance. */
+    static int distance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int substitute = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                cur[j] = Math.min(substitute, Math.min(prev[j], cur[j - 1]) + 1);
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
     }
 
     /** The last value of {@code flag}, or {@code fallback}. */

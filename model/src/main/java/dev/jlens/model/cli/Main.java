@@ -13,42 +13,15 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /** The jlens command line. Only this package may exit the JVM. */
 public final class Main {
     private static final String VERBOSE = "--verbose";
-    private static final List<String> COMMANDS = List.of("run", "heads", "prompt", "patch", "tokenize", "logits",
-            "verify", "selfcheck");
-    private static final String USAGE = """
-            usage: ./jlens <command> [options]
-              run [--model M] [--batch B] [--seq-len L] [--seed S] [--plot DIR | --no-plot]
-                         the main job: an induction probe (BOS + L random tokens, repeated twice): tokens, the
-                         loss on each repeat, and the top heads by induction and previous-token score
-                         (default model: induction-2l); draws the induction scores and the top induction
-                         head's attention pattern into DIR (default jlens-plots/) as .png and .html
-              heads --model M [--measure mul|abs|stripe] [--batch B] [--seq-len L] [--seed S] [--json] [--plot DIR]
-                         previous-token, duplicate-token and induction scores of every head on the probe of run
-                         (TL's detect_head with its error measure, default mul; or the seeds' stripe means)
-              prompt --model M --prompt P --answer A [--answer A2 ...] [--top K] [--no-bos] [--no-space] [--plot DIR]
-                         TL's test_prompt: the answer's rank, logit and probability, and the top K tokens
-              patch --model M --clean P [--clean P2 ...] --corrupted Q [--corrupted Q2 ...] --act A [--by-pos]
-                    [--metric logit-diff|logprob] [--answers " Mary, John" ...] [--naive] [--json] [--out F.npy]
-                    [--plot DIR]
-                         activation patching of clean into corrupted prompts (TL's get_act_patch_*): A is
-                         resid_pre, resid_mid, attn_out, mlp_out, z (head out), q, k, v or pattern; head sweeps
-                         cover all positions at once unless --by-pos; the metric (logit-diff of the answers at the
-                         last position, or logprob of the clean tokens after the first difference) is normalised
-                         to 0 = corrupted, 1 = clean; the fast exact loop unless --naive
-              tokenize --model M --text T [--no-bos] [--json]
-                         token ids and string tokens of a text
-              logits --model M --tokens 50256,464,3290 [--tokens ...] [--no-processing] --out F.npy
-                         float32 logits [batch, pos, vocab] as .npy
-              verify --model M --tokens ... --reference F.npy [--atol A] [--no-processing]
-                         compare with reference logits (e.g. from Hugging Face); exit 1 past the tolerance
-              selfcheck  compare every hot kernel of the backend in use with the scalar oracle
+    private static final String USAGE = "usage: ./jlens <command> [options]   (./jlens <command> --help for one)\n"
+            + Commands.ALL.stream().map(Commands.Spec::entry).collect(Collectors.joining()) + """
               test       run the test suite (handled by the launcher)
               bench      run the JMH benchmarks (handled by the launcher)
             options for every command:
@@ -57,6 +30,7 @@ public final class Main {
               --plot DIR       (run, heads, prompt, patch) write the command's pictures to DIR: a PNG and a
                                self-contained HTML page with hover values each
               --verbose        on failure, print the stack trace as well as the one-line "jlens: ..." message
+              --help, -h       after a command: that command's usage, options and examples
             models: built-in %s, a Hugging Face id (gpt2, gpt2-medium, openai-community/gpt2, ...) from the
                     Hugging Face cache or downloaded into it, or a folder with config.json and model.safetensors;
                     weights are processed as TransformerLens' from_pretrained unless --no-processing
@@ -111,11 +85,18 @@ public final class Main {
             return args.length == 0 ? 2 : 0;
         }
         String command = args[0];
-        String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        Commands.Spec spec = Commands.find(command);
+        if (spec == null) {
+            throw new IllegalArgumentException("unknown command '" + command + "'; the commands are "
+                    + String.join(", ", Commands.names()) + " (./jlens --help shows their options)");
+        }
+        Args a = parse(spec, Arrays.copyOfRange(args, 1, args.length));
+        if (a.helpWanted()) {
+            System.out.print(spec.help());
+            return 0;
+        }
         return switch (command) {
             case "run" -> {
-                Args a = parse(command, rest, Set.of("--model", "--batch", "--seq-len", "--seed", "--plot"),
-                        Set.of("--no-plot"));
                 if (a.has("--no-plot") && a.has("--plot")) {
                     throw new IllegalArgumentException("run: give --plot DIR or --no-plot, not both");
                 }
@@ -127,23 +108,17 @@ public final class Main {
                         plots, System.out);
             }
             case "heads" -> {
-                Args a = parse(command, rest, Set.of("--model", "--measure", "--batch", "--seq-len", "--seed",
-                        "--plot"), Set.of("--json"));
                 yield HeadsCommand.run(load(a.require("--model"), false, env), a.get("--measure", "mul"),
                         (int) a.number("--batch", 4), (int) a.number("--seq-len", 50), (long) a.number("--seed", 0),
                         a.has("--json"), plots(a), System.out);
             }
             case "prompt" -> {
-                Args a = parse(command, rest, Set.of("--model", "--prompt", "--answer", "--top", "--plot"),
-                        Set.of("--no-bos", "--no-space"));
                 String prompt = a.require("--prompt");
                 a.require("--answer");
                 yield PromptCommand.run(load(a.require("--model"), false, env), prompt, a.all("--answer"),
                         (int) a.number("--top", 10), !a.has("--no-bos"), !a.has("--no-space"), plots(a), System.out);
             }
             case "patch" -> {
-                Args a = parse(command, rest, Set.of("--model", "--clean", "--corrupted", "--act", "--metric",
-                        "--answers", "--out", "--plot"), Set.of("--by-pos", "--naive", "--json"));
                 String model = a.require("--model");
                 a.require("--clean");
                 a.require("--corrupted");
@@ -154,29 +129,21 @@ public final class Main {
                         System.out);
             }
             case "tokenize" -> {
-                Args a = parse(command, rest, Set.of("--model", "--text"), Set.of("--no-bos", "--json"));
                 yield TokenizeCommand.run(load(a.get("--model", InductionModel.NAME), false, env).tokenizer(),
                         a.require("--text"), !a.has("--no-bos"), a.has("--json"), System.out);
             }
             case "logits" -> {
-                Args a = parse(command, rest, Set.of("--model", "--tokens", "--out"), Set.of("--no-processing"));
                 yield LogitsCommands.logits(load(a.require("--model"), a.has("--no-processing"), env),
                         LogitsCommands.rows(a.all("--tokens")), Path.of(a.require("--out")), System.out);
             }
             case "verify" -> {
-                Args a = parse(command, rest, Set.of("--model", "--tokens", "--reference", "--atol"),
-                        Set.of("--no-processing"));
                 boolean raw = a.has("--no-processing");
                 yield LogitsCommands.verify(load(a.require("--model"), raw, env),
                         LogitsCommands.rows(a.all("--tokens")), Path.of(a.require("--reference")),
                         a.number("--atol", 1e-4), !raw, System.out);
             }
-            case "selfcheck" -> {
-                parse(command, rest, Set.of(), Set.of());
-                yield selfCheck();
-            }
-            default -> throw new IllegalArgumentException("unknown command '" + command + "'; the commands are "
-                    + String.join(", ", COMMANDS) + " (./jlens --help shows their options)");
+            case "selfcheck" -> selfCheck();
+            default -> throw new IllegalStateException("command '" + command + "' is in the table but not run");
         };
     }
 
@@ -184,13 +151,16 @@ public final class Main {
      * Parses flags, applying --backend (or its alias --device cuda|cpu) before anything touches a tensor; every
      * command takes --verbose (read by {@link #execute}).
      */
-    private static Args parse(String command, String[] rest, Set<String> valued, Set<String> switches) {
-        Set<String> withBackend = new java.util.HashSet<>(valued);
+    private static Args parse(Commands.Spec spec, String[] rest) {
+        Set<String> withBackend = new java.util.HashSet<>(spec.valued());
         withBackend.add("--backend");
         withBackend.add("--device");
-        Set<String> withVerbose = new java.util.HashSet<>(switches);
+        Set<String> withVerbose = new java.util.HashSet<>(spec.switches());
         withVerbose.add(VERBOSE);
-        Args a = new Args(command, rest, withBackend, withVerbose);
+        Args a = new Args(spec.name(), rest, withBackend, withVerbose);
+        if (a.helpWanted()) {
+            return a;
+        }
         String device = a.get("--device", null);
         if (device != null && !device.equals("cuda") && !device.equals("cpu")) {
             throw new IllegalArgumentException("--device must be cuda or cpu, not '" + device + "' (--backend NAME "

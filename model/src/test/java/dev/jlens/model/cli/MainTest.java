@@ -281,8 +281,9 @@ class MainTest {
         String badFlag = execute(env, "tokenize", "--verbose", "--modle", "x");
         assertTrue(badFlag.startsWith("2\njava.lang.IllegalArgumentException: tokenize: unknown option '--modle'"),
                 badFlag);
-        assertTrue(badFlag.endsWith("\njlens: tokenize: unknown option '--modle'; it takes --backend, --device, "
-                + "--json, --model, --no-bos, --text, --verbose\n"), badFlag);
+        assertTrue(badFlag.endsWith("\njlens: tokenize: unknown option '--modle'; did you mean --model? it takes "
+                + "--backend, --device, --json, --model, --no-bos, --text, --verbose (./jlens tokenize --help)\n"),
+                badFlag);
         assertEquals("0\n", execute(env, "tokenize", "--model", "tiny-random", "--text", "a", "--verbose"),
                 "every command takes --verbose");
     }
@@ -310,5 +311,55 @@ class MainTest {
                 "--top", "ten");
         fails("--atol expects a number", "verify", "--model", "tiny-random", "--tokens", "1,2", "--reference",
                 "r.npy", "--atol", "tight");
+    }
+
+    @Test // issue 22: "./jlens patch --help" answered "unknown option '--help'"
+    void patchHelpPrintsItsUsageAndExitsZero() {
+        for (String help : List.of("--help", "-h")) {
+            String out = run("patch", help);
+            assertTrue(out.startsWith("0\nusage: ./jlens patch --model M --clean P"), out);
+            for (String flag : List.of("--clean", "--corrupted", "--act", "--by-pos", "--metric", "--backend",
+                    "--verbose")) {
+                assertTrue(out.contains(flag), "patch --help lacks " + flag + ":\n" + out);
+            }
+            assertTrue(out.contains("\nexamples:\n  ./jlens patch --model gpt2 --act z"), out);
+        }
+        // --help wins over the required flags it was given without, and over what follows it
+        assertTrue(run("patch", "--model", "gpt2", "--help", "--bogus").startsWith("0\nusage: ./jlens patch "));
+    }
+
+    @Test
+    void everyCommandOfTheUsageAnswersHelp() {
+        String usage = run("--help");
+        assertTrue(usage.startsWith("0\nusage: ./jlens <command> [options]"), usage);
+        List<String> commands = usage.lines().filter(l -> l.matches("  [a-z]+( .*)?"))
+                .map(l -> l.strip().split(" ")[0]).filter(c -> !c.equals("test") && !c.equals("bench")).toList();
+        assertEquals(List.of("run", "heads", "prompt", "patch", "tokenize", "logits", "verify", "selfcheck"),
+                commands, usage);
+        for (String command : commands) {
+            String out = run(command, "--help");
+            assertTrue(out.startsWith("0\nusage: ./jlens " + command), out);
+            assertTrue(out.contains("options for every command:\n") && out.contains("\nexamples:\n  ./jlens "
+                    + command), out);
+            assertEquals(out, run(command, "-h"), command + " -h is --help");
+            Commands.Spec spec = Commands.find(command);
+            for (String flag : spec.valued()) {
+                assertTrue(out.contains(flag + " "), command + " --help does not show " + flag + ":\n" + out);
+            }
+            for (String flag : spec.switches()) {
+                assertTrue(out.contains(flag + "]"), command + " --help does not show " + flag + ":\n" + out);
+            }
+        }
+    }
+
+    @Test
+    void unknownOptionSuggestsTheNearestOne() {
+        fails("logits: unknown option '--tokns'; did you mean --tokens? it takes", "logits", "--model",
+                "tiny-random", "--tokns", "1,2");
+        // nothing close: no guess, just the list
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Main.run(new String[] {"logits", "--frobnicate"}));
+        assertTrue(e.getMessage().startsWith("logits: unknown option '--frobnicate'; it takes --backend, "), e
+                .getMessage());
     }
 }

@@ -1,0 +1,124 @@
+// The commands of ./jlens: each one's flags, synopsis, description and examples, for parsing and for --help.
+package dev.jlens.model.cli;
+
+import java.util.List;
+import java.util.Set;
+
+/** One table of the commands, read by {@link Main} to parse flags and to print the usage and each --help. */
+final class Commands {
+    /**
+     * A command.
+     *
+     * @param name        what follows ./jlens
+     * @param valued      flags that take a value, besides the --backend and --device every command takes
+     * @param switches    flags that take none, besides --verbose (and --help, -h)
+     * @param synopsis    the command and its flags (lines after the first continue it)
+     * @param description what it does, one or more lines
+     * @param examples    one or two command lines
+     */
+    record Spec(String name, Set<String> valued, Set<String> switches, String synopsis, String description,
+            List<String> examples) {
+        /** The text of {@code ./jlens <name> --help}. */
+        String help() {
+            StringBuilder s = new StringBuilder("usage: ./jlens ").append(entry().strip()).append('\n')
+                    .append("options for every command:\n").append(COMMON).append("examples:\n");
+            for (String e : examples) {
+                s.append("  ").append(e.replace("\n", "\n  ")).append('\n');
+            }
+            return s.toString();
+        }
+
+        /** The synopsis and description as the overall usage lists them. */
+        String entry() {
+            return synopsis.replace("\n", "\n      ").indent(2) + description.indent(13);
+        }
+    }
+
+    /** The flags every command takes (--plot, which four do, is in their synopses). */
+    static final String COMMON = """
+              --backend NAME   force a backend (scalar, cpu, cuda); default: the fastest available
+              --device D       cuda or cpu: the same as --backend D (PyTorch's word)
+              --verbose        on failure, print the stack trace as well as the one-line "jlens: ..." message
+              --help, -h       print this command's usage and exit
+            """;
+
+    static final List<Spec> ALL = List.of(
+            new Spec("run", Set.of("--model", "--batch", "--seq-len", "--seed", "--plot"), Set.of("--no-plot"),
+                    "run [--model M] [--batch B] [--seq-len L] [--seed S] [--plot DIR | --no-plot]", """
+                            the main job: an induction probe (BOS + L random tokens, repeated twice): tokens, the
+                            loss on each repeat, and the top heads by induction and previous-token score
+                            (default model: induction-2l); draws the induction scores and the top induction
+                            head's attention pattern into DIR (default jlens-plots/) as .png and .html
+                            """,
+                    List.of("./jlens run", "./jlens run --model gpt2 --seq-len 40 --no-plot")),
+            new Spec("heads", Set.of("--model", "--measure", "--batch", "--seq-len", "--seed", "--plot"),
+                    Set.of("--json"),
+                    "heads --model M [--measure mul|abs|stripe] [--batch B] [--seq-len L] [--seed S] [--json] "
+                            + "[--plot DIR]",
+                    """
+                            previous-token, duplicate-token and induction scores of every head on the probe of run
+                            (TL's detect_head with its error measure, default mul; or the seeds' stripe means)
+                            """,
+                    List.of("./jlens heads --model gpt2", "./jlens heads --model induction-2l --measure abs --json")),
+            new Spec("prompt", Set.of("--model", "--prompt", "--answer", "--top", "--plot"),
+                    Set.of("--no-bos", "--no-space"),
+                    "prompt --model M --prompt P --answer A [--answer A2 ...] [--top K] [--no-bos] [--no-space] "
+                            + "[--plot DIR]",
+                    """
+                            TL's test_prompt: the answer's rank, logit and probability, and the top K tokens
+                            """,
+                    List.of("./jlens prompt --model gpt2 --prompt \"When John and Mary went to the store, John gave a "
+                            + "drink to\" --answer \" Mary\"")),
+            new Spec("patch", Set.of("--model", "--clean", "--corrupted", "--act", "--metric", "--answers", "--out",
+                    "--plot"), Set.of("--by-pos", "--naive", "--json"), """
+                    patch --model M --clean P [--clean P2 ...] --corrupted Q [--corrupted Q2 ...] --act A [--by-pos]
+                    [--metric logit-diff|logprob] [--answers " Mary, John" ...] [--naive] [--json] [--out F.npy]
+                    [--plot DIR]""", """
+                            activation patching of clean into corrupted prompts (TL's get_act_patch_*): A is
+                            resid_pre, resid_mid, attn_out, mlp_out, z (head out), q, k, v or pattern; head sweeps
+                            cover all positions at once unless --by-pos; the metric (logit-diff of the answers at the
+                            last position, or logprob of the clean tokens after the first difference) is normalised
+                            to 0 = corrupted, 1 = clean; the fast exact loop unless --naive
+                            """,
+                    List.of("""
+                            ./jlens patch --model gpt2 --act z --out z.npy \\
+                                  --clean "When John and Mary went to the store, John gave a drink to" \\
+                                  --corrupted "When John and Mary went to the store, Mary gave a drink to" \\
+                                  --answers " Mary, John\"""",
+                            """
+                            ./jlens patch --model induction-2l --act z --by-pos \\
+                                  --clean " one two three four five six one two three four five six" \\
+                                  --corrupted " one two three four five six red blue green pink gray black\"""")),
+            new Spec("tokenize", Set.of("--model", "--text"), Set.of("--no-bos", "--json"),
+                    "tokenize --model M --text T [--no-bos] [--json]", """
+                            token ids and string tokens of a text
+                            """,
+                    List.of("./jlens tokenize --model gpt2 --text \"Hello world\"")),
+            new Spec("logits", Set.of("--model", "--tokens", "--out"), Set.of("--no-processing"),
+                    "logits --model M --tokens 50256,464,3290 [--tokens ...] [--no-processing] --out F.npy", """
+                            float32 logits [batch, pos, vocab] as .npy
+                            """,
+                    List.of("./jlens logits --model gpt2 --tokens 50256,464,3290 --out logits.npy")),
+            new Spec("verify", Set.of("--model", "--tokens", "--reference", "--atol"), Set.of("--no-processing"),
+                    "verify --model M --tokens ... --reference F.npy [--atol A] [--no-processing]", """
+                            compare with reference logits (e.g. from Hugging Face); exit 1 past the tolerance
+                            """,
+                    List.of("./jlens verify --model gpt2 --tokens 50256,464,3290 --reference hf_logits.npy "
+                            + "--no-processing")),
+            new Spec("selfcheck", Set.of(), Set.of(), "selfcheck", """
+                            compare every hot kernel of the backend in use with the scalar oracle
+                            """,
+                    List.of("./jlens selfcheck", "./jlens selfcheck --backend scalar")));
+
+    private Commands() {}
+
+    /** The command called {@code name}, or null. */
+    static Spec find(String name) {
+        return ALL.stream().filter(c -> c.name().equals(name)).findFirst().orElse(null);
+    }
+
+    /** The command names, in usage order. */
+    static List<String> names() {
+        return ALL.stream().map(Spec::name).toList();
+    }
+}
