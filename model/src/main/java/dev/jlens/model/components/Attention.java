@@ -28,8 +28,8 @@ public final class Attention implements HookedModule {
     private final Tensor bQkv;   // [3 * n_heads * d_head]
     private final Tensor[] wHeads; // W_Q, W_K, W_V: [n_heads, d_model, d_head], views of wQkv
     private final Tensor[] bHeads; // b_Q, b_K, b_V: [n_heads, d_head]
-    private final Tensor wO;     // [n_heads, d_head, d_model], a view of wOFlat
-    private final Tensor wOFlat; // [n_heads * d_head, d_model], prepared
+    private final Tensor wO;     // [n_heads, d_head, d_model]: a view of wOFlat, or with use_attn_result a heap copy
+    private final Tensor wOFlat; // [n_heads * d_head, d_model], prepared; null with use_attn_result
     private final Tensor bO;     // [d_model]
 
     /** Attention from TL-shaped weights; {@code useAttnResult} makes hook_result fire. */
@@ -47,8 +47,9 @@ public final class Attention implements HookedModule {
             wHeads[i] = wQkv.narrow(1, i * width, width).reshape(dModel, nHeads, dHead).permute(1, 0, 2);
         }
         this.bQkv = Tensor.cat(0, bQ.reshape(-1), bK.reshape(-1), bV.reshape(-1));
-        this.wOFlat = Backends.current().prepareWeight(wO.reshape(width, dModel));
-        this.wO = wOFlat.reshape(nHeads, dHead, dModel);
+        // use_attn_result multiplies head by head (output()), reading W_O [h] as a plain matrix: keep only that form
+        this.wOFlat = useAttnResult ? null : Backends.current().prepareWeight(wO.reshape(width, dModel));
+        this.wO = useAttnResult ? wO.contiguous() : wOFlat.reshape(nHeads, dHead, dModel);
         this.bO = bO;
     }
 
