@@ -1,6 +1,7 @@
 // Command-line flags: "--name value" pairs (repeatable) and bare switches, checked against what a command takes.
 package dev.jlens.model.cli;
 
+import dev.jlens.hooks.Suggest;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,7 +42,7 @@ final class Args {
                 List<String> known = new ArrayList<>(valued);
                 known.addAll(switches);
                 known.sort(null);
-                String nearest = nearest(flag, known);
+                String nearest = Suggest.closest(flag, known, Math.min(3, flag.length() / 2));
                 throw new IllegalArgumentException(command + ": unknown option '" + flag + "'; "
                         + (nearest != null ? "did you mean " + nearest + "? " : "") + "it takes "
                         + String.join(", ", known) + " (./jlens " + command + " --help)");
@@ -52,40 +53,6 @@ final class Args {
     /** True when --help or -h came before any bad flag: the command should print its usage and do nothing else. */
     boolean helpWanted() {
         return help;
-    }
-
-    /** The known flag closest to {@code flag} by edit distance, if within 3 edits and under half its length. */
-    static String nearest(String flag, List<String> known) {
-        String best = null;
-        int bestDistance = Integer.MAX_VALUE;
-        for (String k : known) {
-            int d = distance(flag, k);
-            if (d < bestDistance) {
-                best = k;
-                bestDistance = d;
-            }
-        }
-        return best != null && bestDistance <= Math.min(3, flag.length() / 2) ? best : null;
-    }
-
-    /** Levenshtein distance. */
-    static int distance(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            prev[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int substitute = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
-                cur[j] = Math.min(substitute, Math.min(prev[j], cur[j - 1]) + 1);
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
     }
 
     /** The last value of {@code flag}, or {@code fallback}. */
