@@ -54,12 +54,7 @@ public final class HookRegistry {
 
     /** Adds a temporary hook at every hook point whose name passes {@code filter}. */
     public HookHandle addHook(NameFilter filter, HookFn fn) {
-        List<HookHandle> handles = new ArrayList<>();
-        for (HookPoint hp : hookDict.values()) {
-            if (filter.test(hp.name())) {
-                handles.add(hp.add(fn, false));
-            }
-        }
+        List<HookHandle> handles = matching(filter).stream().map(hp -> hp.add(fn, false)).toList();
         return () -> handles.forEach(HookHandle::close);
     }
 

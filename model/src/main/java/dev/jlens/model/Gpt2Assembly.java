@@ -19,9 +19,7 @@ import dev.jlens.tensor.backend.Backend;
 import dev.jlens.tensor.backend.Backends;
 import java.lang.foreign.Arena;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -101,7 +99,7 @@ public final class Gpt2Assembly {
     private static HookedGpt2 assemble(Gpt2Config cfg, StateDict raw, WeightProcessing.Steps steps,
             Supplier<Gpt2Tokenizer> tokenizer, Backend backend) {
         Gpt2Config out = steps.out();
-        StateDict sd = copyOf(raw);
+        StateDict sd = raw.copy(raw.source());
         int d = cfg.dModel();
         steps.embeddings(sd, Arena.ofAuto()); // the processed embeddings are the model's: freed with it
         Tensor wPos = own(sd, "pos_embed.W_pos", cfg.nCtx(), d);
@@ -185,23 +183,12 @@ public final class Gpt2Assembly {
             StateDict sd, int layer) {
         String prefix = "blocks." + layer + ".";
         try (Arena part = Arena.ofShared()) {
-            StateDict own = subset(sd, prefix);
+            StateDict own = sd.subset(prefix);
             steps.block(own, layer, part);
             return block(cfg, steps.out(), own, layer);
         } finally {
             OwnedWeights.releaseMappedPages(raw, prefix);
         }
-    }
-
-    /** The entries of {@code sd} whose key starts with {@code prefix}, in a state dict of their own. */
-    private static StateDict subset(StateDict sd, String prefix) {
-        Map<String, Tensor> part = new LinkedHashMap<>();
-        for (String key : sd.keys()) {
-            if (key.startsWith(prefix)) {
-                part.put(key, sd.get(key));
-            }
-        }
-        return new StateDict(part, sd.source());
     }
 
     /** Block {@code l} of processed weights in {@code sd}, every tensor it keeps owned by it. */
@@ -234,13 +221,5 @@ public final class Gpt2Assembly {
             case LN_PRE -> new LayerNorm(null, null, cfg.eps());
             case NONE -> null;
         };
-    }
-
-    private static StateDict copyOf(StateDict sd) {
-        Map<String, Tensor> copy = new LinkedHashMap<>();
-        for (String key : sd.keys()) {
-            copy.put(key, sd.get(key));
-        }
-        return new StateDict(copy, sd.source());
     }
 }

@@ -58,21 +58,15 @@ class ModelBackendTest {
 
     @Test
     void aTiedEmbeddingReadsThePackedUnembeddingAndGivesTheSameLogits() {
-        StateDict tied = copy(weights);
+        StateDict tied = weights.copy(weights.source());
         tied.put("unembed.W_U", weights.get("embed.W_E").transpose(0, 1)); // as HfGpt2Keys maps a tied checkpoint
-        StateDict untied = copy(tied);
+        StateDict untied = tied.copy(tied.source());
         untied.put("unembed.W_U", tied.get("unembed.W_U").contiguous());
         HookedGpt2 shared = Gpt2Assembly.load(cfg, tied, ProcessingOptions.none(), () -> null, cpu);
         HookedGpt2 separate = Gpt2Assembly.load(cfg, untied, ProcessingOptions.none(), () -> null, cpu);
         assertSame(shared.weights().get("unembed.W_U").storage(), shared.weights().get("embed.W_E").storage());
         assertNotEquals(separate.weights().get("unembed.W_U").storage(), separate.weights().get("embed.W_E").storage());
         assertTrue(Arrays.equals(separate.forward(tokens).toArray(), shared.forward(tokens).toArray()));
-    }
-
-    private static StateDict copy(StateDict sd) {
-        java.util.Map<String, Tensor> m = new java.util.LinkedHashMap<>();
-        sd.keys().forEach(k -> m.put(k, sd.get(k)));
-        return new StateDict(m, sd.source());
     }
 
     @Test

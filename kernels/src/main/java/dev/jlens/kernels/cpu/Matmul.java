@@ -35,6 +35,8 @@ public final class Matmul {
     static final int SMALL_M = 8;
     /** Below this many multiply-adds (M*N*K, ~20 us on one core) or copies a call runs on the calling thread. */
     static final long PARALLEL_MIN_FMAS = 1L << 20;
+    /** Columns per packed panel: two vectors, or 1 (B transposed) for the scalar twins. */
+    static final int PANEL_WIDTH = VectorWidth.SCALAR ? 1 : GemmKernel.NR;
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT;
     private static final ValueLayout.OfFloat SOURCE = ValueLayout.JAVA_FLOAT_UNALIGNED; // file mappings: any offset
 
@@ -56,7 +58,7 @@ public final class Matmul {
      * a little-endian machine) into panels off the heap, freed when the result becomes unreachable.
      */
     public static PackedMatrix pack(MemorySegment src, long off, long rowStride, long colStride, int k, int n) {
-        PackedMatrix packed = new PackedMatrix(VectorWidth.SCALAR ? 1 : GemmKernel.NR, k, n);
+        PackedMatrix packed = new PackedMatrix(PANEL_WIDTH, k, n);
         packInto(packed, src, off, rowStride, colStride);
         return packed;
     }
@@ -64,16 +66,14 @@ public final class Matmul {
     /** Packs B into {@code panels} (at least the packed size, any contents) instead of a new allocation. */
     static PackedMatrix packInto(MemorySegment panels, Object owner, float[] b, int off, int rowStride, int colStride,
                                  int k, int n) {
-        int nr = VectorWidth.SCALAR ? 1 : GemmKernel.NR;
-        PackedMatrix packed = new PackedMatrix(panels, owner, nr, k, n);
+        PackedMatrix packed = new PackedMatrix(panels, owner, PANEL_WIDTH, k, n);
         packInto(packed, MemorySegment.ofArray(b), off, rowStride, colStride);
         return packed;
     }
 
     /** Floats a packed B[K,N] takes: N rounded up to whole panels, times K. */
     static long packedFloats(int k, int n) {
-        int nr = VectorWidth.SCALAR ? 1 : GemmKernel.NR;
-        return Math.multiplyExact((long) (n + nr - 1) / nr * nr, k);
+        return Math.multiplyExact((long) (n + PANEL_WIDTH - 1) / PANEL_WIDTH * PANEL_WIDTH, k);
     }
 
     /** Fills every panel of {@code packed} from B as in {@link #pack(MemorySegment, long, long, long, int, int)}. */
@@ -135,7 +135,7 @@ public final class Matmul {
     public static void multiply(float[] c, int cOff, int ldc, float[] a, int aOff, int lda, PackedMatrix b, int m,
                                 int col0, int cols) {
         int k = b.k();
-        int nr = VectorWidth.SCALAR ? 1 : GemmKernel.NR;
+        int nr = PANEL_WIDTH;
         if (b.nr != nr) {
             throw new IllegalArgumentException("Matmul: " + b + " was packed for another vector width than "
                     + VectorWidth.bits() + " bits (panel width " + nr + ")");

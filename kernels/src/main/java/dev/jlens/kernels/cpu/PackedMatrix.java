@@ -78,11 +78,6 @@ public final class PackedMatrix implements Storage {
         return (long) offset(col / nr, row) + col % nr;
     }
 
-    /** Bytes of native memory the panels take. */
-    public long byteSize() {
-        return data.byteSize();
-    }
-
     /** out[i, :] = B[:, cols[i]]: columns of B as rows of K floats (the embedding rows of a tied W_U = W_E^T). */
     void gatherColumns(int[] cols, float[] out) {
         for (int i = 0; i < cols.length; i++) {

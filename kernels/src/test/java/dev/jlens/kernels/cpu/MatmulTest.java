@@ -150,7 +150,7 @@ class MatmulTest {
     @Test
     void aWindowOfWholePanelsMatchesScalarOnThoseColumns() {
         Random random = new Random(7);
-        int nr = VectorWidth.SCALAR ? 1 : GemmKernel.NR;
+        int nr = Matmul.PANEL_WIDTH;
         int n = 3 * nr + 5; // three whole panels and a partial one
         for (int m : new int[] {1, 3, 8, 120}) {
             int k = 77;

@@ -27,11 +27,11 @@ public final class OwnedWeights {
         if (t.storage() instanceof HeapStorage) {
             return t;
         }
-        boolean mapped = t.storage() instanceof SegmentStorage s && s.segment().isMapped();
         if (t.numel() < WeightProcessing.OFF_HEAP_MIN) {
             return t.contiguous();
         }
-        if (!mapped && t.storage() instanceof SegmentStorage s && s.dtype() == DType.F32 && t.isContiguous()) {
+        if (t.storage() instanceof SegmentStorage s && !s.segment().isMapped() && s.dtype() == DType.F32
+                && t.isContiguous()) {
             return t;
         }
         MemorySegment out = OffHeap.allocate((long) t.numel() * Float.BYTES, Arena.ofAuto(), "a weight "

@@ -65,6 +65,22 @@ public final class StateDict {
         return tensors.containsKey(key);
     }
 
+    /** A new state dict holding the same tensors (not copied) under {@code newSource}, for changes of its own. */
+    public StateDict copy(String newSource) {
+        return new StateDict(tensors, newSource);
+    }
+
+    /** The entries whose key starts with {@code prefix} (e.g. "blocks.3."), same tensors, in a new state dict. */
+    public StateDict subset(String prefix) {
+        Map<String, Tensor> part = new LinkedHashMap<>();
+        tensors.forEach((key, t) -> {
+            if (key.startsWith(prefix)) {
+                part.put(key, t);
+            }
+        });
+        return new StateDict(part, source);
+    }
+
     /** All keys in insertion order. */
     public Set<String> keys() {
         return Collections.unmodifiableSet(tensors.keySet());

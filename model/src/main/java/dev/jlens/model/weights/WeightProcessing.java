@@ -25,8 +25,6 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * TL's weight processing as a pure function of a config and a TL-keyed state dict: the input is never mutated; the
@@ -61,11 +59,7 @@ public final class WeightProcessing {
      * @throws IllegalArgumentException when a weight the steps read is missing or misshapen
      */
     public static Processed process(Gpt2Config cfg, StateDict weights, ProcessingOptions options) {
-        Map<String, Tensor> copy = new LinkedHashMap<>();
-        for (String key : weights.keys()) {
-            copy.put(key, weights.get(key));
-        }
-        StateDict sd = new StateDict(copy, weights.source() + " (processed: " + options + ")");
+        StateDict sd = weights.copy(weights.source() + " (processed: " + options + ")");
         Steps steps = Steps.of(cfg, options);
         Arena arena = Arena.ofAuto();
         steps.embeddings(sd, arena);

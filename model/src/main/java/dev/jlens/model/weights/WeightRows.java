@@ -12,18 +12,14 @@ import java.lang.foreign.ValueLayout;
 
 /**
  * Reads rows of a [rows, n] view (a mapped file, an off-heap buffer or a heap array) into one reused float[n]:
- * bulk copies where the row is contiguous F32, element by element otherwise (W_U read as a transpose of W_E's
- * storage: consecutive rows read neighbouring floats of the same cache lines, so no transposed copy is needed).
+ * bulk copies where the row is contiguous F32, element by element otherwise (a tied, transposed W_U is read in
+ * W_E's row order by {@link TransposedUnembed} instead).
  */
 final class WeightRows {
     private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED;
 
-    private static final int BLOCK = 16; // rows of a transposed view read at once
-
     private final Tensor t; // [rows, n]
     private final float[] row;
-    private float[][] block; // rows [blockStart, blockStart + BLOCK) of a transposed F32 segment view
-    private int blockStart = -1;
 
     /** Rows of t [rows, n]. */
     WeightRows(Tensor t) {
@@ -39,37 +35,12 @@ final class WeightRows {
             MemorySegment.copy(s.segment(), F32, start * Float.BYTES, row, 0, n);
         } else if (t.stride(1) == 1 && t.storage() instanceof HeapStorage h) {
             System.arraycopy(h.array(), Math.toIntExact(start), row, 0, n);
-        } else if (t.stride(0) == 1 && t.storage() instanceof SegmentStorage s && s.dtype() == DType.F32) {
-            return transposedRow(s.segment(), r);
         } else {
             for (int j = 0; j < n; j++) {
                 row[j] = t.storage().get(start + (long) j * t.stride(1));
             }
         }
         return row;
-    }
-
-    /**
-     * Row r of a transposed view (W_U = W_E^T: t[r, j] = E[j, r]), from a block of BLOCK rows read together: each
-     * E row contributes BLOCK neighbouring floats in one copy. Rows are asked for in order, so each block is read once.
-     */
-    private float[] transposedRow(MemorySegment segment, int r) {
-        int n = row.length;
-        int start = r - r % BLOCK;
-        if (start != blockStart) {
-            int count = Math.min(BLOCK, t.size(0) - start);
-            block = block == null ? new float[BLOCK][n] : block;
-            float[] slice = new float[BLOCK];
-            for (int j = 0; j < n; j++) {
-                MemorySegment.copy(segment, F32, (t.offset() + start + (long) j * t.stride(1)) * Float.BYTES, slice, 0,
-                        count);
-                for (int b = 0; b < count; b++) {
-                    block[b][j] = slice[b];
-                }
-            }
-            blockStart = start;
-        }
-        return block[r - start];
     }
 
     /** A [rows, n] float32 result filled row by row from double rows. */
