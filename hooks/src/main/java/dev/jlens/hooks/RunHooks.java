@@ -38,8 +38,8 @@ final class RunHooks {
 
     private void close() {
         if (Thread.currentThread() != owner) {
-            throw new IllegalStateException("a hook scope must be closed on the thread that opened it (" + owner.getName()
-                    + "), not on " + Thread.currentThread().getName());
+            throw new IllegalStateException("a hook scope must be closed on the thread that opened it ("
+                    + owner.getName() + "), not on " + Thread.currentThread().getName());
         }
         RunHooks top = CURRENT.get();
         if (top == this) {

@@ -51,7 +51,7 @@ public final class HookedGpt2 implements HookedModule {
     private final LayerNorm lnFinal; // null when normalization_type is none
     private final Unembed unembed;
     private final HookRegistry registry;
-    private final Supplier<Gpt2Tokenizer> tokenizer; // made on first use (building GPT-2's BPE takes a second); null: none
+    private final Supplier<Gpt2Tokenizer> tokenizer; // made on first use (GPT-2's BPE takes a second); null: none
 
     /** A model from assembled components (see {@link Gpt2Assembly#fromStateDict}). */
     HookedGpt2(Backend backend, Gpt2Config cfg, Embed embed, List<TransformerBlock> blocks, LayerNorm lnFinal,

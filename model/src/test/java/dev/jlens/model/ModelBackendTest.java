@@ -41,7 +41,8 @@ class ModelBackendTest {
         }
         assertTrue(Arrays.equals(onScalarThread, onCpuThread), "a run used the thread's backend, not the model's");
         float[] cpuModel = on(cpu).forward(tokens).toArray(); // the two backends round differently: the check can fail
-        assertTrue(!Arrays.equals(onScalarThread, cpuModel), "scalar and cpu agree to the bit; the test proves nothing");
+        assertTrue(!Arrays.equals(onScalarThread, cpuModel),
+                "scalar and cpu agree to the bit; the test proves nothing");
     }
 
     @Test

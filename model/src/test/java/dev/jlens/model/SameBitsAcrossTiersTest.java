@@ -13,9 +13,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Runs {@link TierProbe} (a fused forward, and an unfused one observing every hook) in two fresh JVMs: one interpreting only ({@code -Xint}: the Vector API falls back to its
- * Java loops), one after enough repetitions that C2 has compiled the kernels. The logits must be identical: the
- * kernels use no operation whose result depends on the tier (the Vector API's EXP and float reduceLanes(ADD) did).
+ * Runs {@link TierProbe} (a fused forward, and an unfused one observing every hook) in two fresh JVMs: one
+ * interpreting only ({@code -Xint}: the Vector API falls back to its Java loops), one after enough repetitions that
+ * C2 has compiled the kernels. The logits must be identical: the kernels use no operation whose result depends on the
+ * tier (the Vector API's EXP and float reduceLanes(ADD) did).
  */
 class SameBitsAcrossTiersTest {
     @TempDir

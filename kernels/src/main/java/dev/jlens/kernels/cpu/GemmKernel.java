@@ -8,10 +8,10 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The micro-kernels behind {@link Matmul}. Each computes one tile of C from a row-major slice of A (rows at
- * {@code a[aOff + r*lda]}) and a slice of one packed panel of B (kLen rows of NR floats back to back at
- * {@code b} at float index {@code bOff}), keeping the tile in registers. {@link #tile6} is the main tile: 6 rows x 2 vectors, 12
- * FMA chains, which with 2 B vectors and a broadcast fit AVX2's 16 registers without spilling (4 x 3 spills
- * and runs at half speed). C2 moves an iteration's loads to its top where it can, so what must fit is the
+ * {@code a[aOff + r*lda]}) and a slice of one packed panel of B (kLen rows of NR floats back to back in
+ * {@code b} from float index {@code bOff}), keeping the tile in registers. {@link #tile6} is the main tile: 6 rows
+ * x 2 vectors, 12 FMA chains, which with 2 B vectors and a broadcast fit AVX2's 16 registers without spilling
+ * (4 x 3 spills and runs at half speed). C2 moves an iteration's loads to its top where it can, so what must fit is the
  * accumulators, the B vectors and every broadcast it hoists: here each row needs its own address arithmetic
  * and C2 keeps two broadcasts live; with A packed k-major (one index for all rows) it hoisted all of them and
  * spilled accumulators of 5- and 6-row tiles in some compilations (2-2.7x slower, depending on GC and compile
@@ -267,7 +267,8 @@ final class GemmKernel {
      * for a product bound by memory bandwidth) and the loop keeps a single unit-stride index, whose range checks C2
      * hoists (a stride-2 loop kept them and ran ~25% slower).
      */
-    static void tile1(float[] c, int cOff, float[] a, int aOff, MemorySegment b, int bOff, int kLen, boolean accumulate) {
+    static void tile1(float[] c, int cOff, float[] a, int aOff, MemorySegment b, int bOff, int kLen,
+                      boolean accumulate) {
         int q = kLen / 4;
         int a1 = aOff + q;
         int a2 = a1 + q;

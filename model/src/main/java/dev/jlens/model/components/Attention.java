@@ -41,7 +41,8 @@ public final class Attention implements HookedModule {
         this.bHeads = new Tensor[] {bQ, bK, bV};
         int dModel = wQ.size(1);
         int width = nHeads * dHead;
-        this.wQkv = Backends.current().prepareWeight(Tensor.cat(1, flat(wQ, dModel), flat(wK, dModel), flat(wV, dModel)));
+        this.wQkv = Backends.current().prepareWeight(
+                Tensor.cat(1, flat(wQ, dModel), flat(wK, dModel), flat(wV, dModel)));
         this.wHeads = new Tensor[3];
         for (int i = 0; i < 3; i++) { // [d_model, n_heads * d_head] -> [n_heads, d_model, d_head], no copy
             wHeads[i] = wQkv.narrow(1, i * width, width).reshape(dModel, nHeads, dHead).permute(1, 0, 2);

@@ -1,4 +1,4 @@
-// Finds NaN and infinite values in a checkpoint's tensors, so a damaged file warns by name instead of giving NaN logits.
+// Finds NaN and infinite values in a checkpoint's tensors: a damaged file warns by name instead of giving NaN logits.
 package dev.jlens.model.weights;
 
 import dev.jlens.tensor.DType;
@@ -69,8 +69,8 @@ public final class NonFiniteScan {
     /** Elements [start, start + len) of contiguous c into buf. */
     private static void read(Tensor c, long start, float[] buf, int len) {
         if (c.storage() instanceof SegmentStorage s && s.dtype() == DType.F32) {
-            MemorySegment.copy(s.segment(), ValueLayout.JAVA_FLOAT_UNALIGNED, (c.offset() + start) * Float.BYTES, buf, 0,
-                    len);
+            MemorySegment.copy(s.segment(), ValueLayout.JAVA_FLOAT_UNALIGNED, (c.offset() + start) * Float.BYTES, buf,
+                    0, len);
         } else {
             for (int i = 0; i < len; i++) {
                 buf[i] = c.storage().get(c.offset() + start + i);

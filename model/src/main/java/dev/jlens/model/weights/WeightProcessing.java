@@ -128,7 +128,7 @@ public final class WeightProcessing {
             }
         }
 
-        /** fold ln_final into W_U and b_U, then center_unembed; a tied (transposed) W_U is read in its storage order. */
+        /** fold ln_final into W_U and b_U, then center_unembed; a tied (transposed) W_U is read in storage order. */
         public void unembedding(StateDict sd, Arena arena) {
             int d = in.dModel();
             int v = in.dVocab();

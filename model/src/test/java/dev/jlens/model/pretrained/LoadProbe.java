@@ -13,7 +13,8 @@ public final class LoadProbe {
     private LoadProbe() {}
 
     public static void main(String[] args) throws Exception {
-        ProcessingOptions options = args[1].equals("processed") ? ProcessingOptions.defaults() : ProcessingOptions.none();
+        ProcessingOptions options = args[1].equals("processed") ? ProcessingOptions.defaults()
+                : ProcessingOptions.none();
         OffHeap.resetPeak();
         HookedGpt2 model = Pretrained.load(args[0], options);
         System.out.println("live=" + OffHeap.liveBytes() + " peak=" + OffHeap.peakBytes());

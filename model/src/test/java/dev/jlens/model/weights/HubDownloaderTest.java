@@ -208,7 +208,8 @@ class HubDownloaderTest {
         assertTrue(msg.contains("; the Hugging Face cache has no " + repo.resolve("snapshots") + File.separator
                 + "<commit> named by its refs/main; "), msg);
         for (String hint : new String[] {"huggingface-cli download openai-community/gpt2", "HF_HUB_CACHE or HF_HOME",
-            "set HF_ENDPOINT to a reachable mirror", "HF_TOKEN", "a folder holding config.json and model.safetensors"}) {
+            "set HF_ENDPOINT to a reachable mirror", "HF_TOKEN",
+            "a folder holding config.json and model.safetensors"}) {
             assertTrue(msg.contains(hint), "lacks '" + hint + "': " + msg);
         }
         assertTrue(hasCause(e, java.net.ConnectException.class), "the ConnectException stays the root cause");

@@ -20,7 +20,8 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class OffHeap {
     private static final Linker LINKER = Linker.nativeLinker();
     private static final MemoryLayout SIZE_T = LINKER.canonicalLayouts().get("size_t"); // also holds a pointer here
-    private static final MethodHandle CALLOC = LINKER.downcallHandle(LINKER.defaultLookup().find("calloc").orElseThrow(),
+    private static final MethodHandle CALLOC = LINKER.downcallHandle(
+            LINKER.defaultLookup().find("calloc").orElseThrow(),
             FunctionDescriptor.of(SIZE_T, SIZE_T, SIZE_T)); // void *calloc(size_t n, size_t size)
     private static final MethodHandle FREE = LINKER.downcallHandle(LINKER.defaultLookup().find("free").orElseThrow(),
             FunctionDescriptor.ofVoid(SIZE_T)); // void free(void *p)
