@@ -300,6 +300,20 @@ public final class HookedGpt2 implements HookedModule {
         return new CachedRun(out, new ActivationCache(acts, cfg.nLayers(), !removeBatchDim));
     }
 
+    /**
+     * TL's run_with_cache(incl_bwd=True), with {@code inclBwd}, a metric of the logits, as the scalar differentiated:
+     * the activations passing {@code names}, and under name + "_grad" d metric / d activation ({@link GradientRun}).
+     */
+    public CachedRun runWithCache(int[][] tokens, NameFilter names, boolean removeBatchDim, RunOptions options,
+            LogitMetric inclBwd) {
+        return GradientRun.withCache(this, tokens, names, removeBatchDim, options, inclBwd);
+    }
+
+    /** d metric / d activation at each hook in {@code names}, TL shapes; a name the run does not reach is an error. */
+    public Gradients gradients(int[][] tokens, RunOptions options, LogitMetric metric, List<String> names) {
+        return GradientRun.run(this, tokens, options, metric, NameFilter.anyOf(names), names, List.of(), List.of());
+    }
+
     /** Every activation of a full forward, with the batch dim. */
     public CachedRun runWithCache(int[][] tokens) {
         return runWithCache(tokens, NameFilter.all(), false, RunOptions.defaults());

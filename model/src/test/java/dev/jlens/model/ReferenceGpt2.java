@@ -30,14 +30,19 @@ final class ReferenceGpt2 {
 
     /** logits[b][p][v] of tokens[b][p]; mask[b][p] (or null) marks real tokens as TL's attention_mask. */
     double[][][] logits(int[][] tokens, int[][] mask) {
+        return logits(tokens, mask, null);
+    }
+
+    /** logits with {@code embedDelta}[b][p][i] (or null) added to the token embedding (hook_embed). */
+    double[][][] logits(int[][] tokens, int[][] mask, double[][][] embedDelta) {
         double[][][] out = new double[tokens.length][][];
         for (int b = 0; b < tokens.length; b++) {
-            out[b] = sequence(tokens[b], mask == null ? null : mask[b]);
+            out[b] = sequence(tokens[b], mask == null ? null : mask[b], embedDelta == null ? null : embedDelta[b]);
         }
         return out;
     }
 
-    private double[][] sequence(int[] tokens, int[] mask) {
+    private double[][] sequence(int[] tokens, int[] mask, double[][] embedDelta) {
         int n = tokens.length;
         int d = cfg.dModel();
         double[] wte = w("embed.W_E");
@@ -49,7 +54,8 @@ final class ReferenceGpt2 {
             real += isReal ? 1 : 0;
             int position = Math.max(0, real - 1);
             for (int i = 0; i < d; i++) {
-                h[p][i] = wte[tokens[p] * d + i] + (isReal ? wpe[position * d + i] : 0);
+                h[p][i] = wte[tokens[p] * d + i] + (embedDelta == null ? 0 : embedDelta[p][i])
+                        + (isReal ? wpe[position * d + i] : 0);
             }
         }
         for (int l = 0; l < cfg.nLayers(); l++) {

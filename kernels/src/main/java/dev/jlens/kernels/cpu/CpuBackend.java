@@ -194,6 +194,20 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public Tensor matmulTransposed(Tensor g, Tensor w) {
+        if (!(w.storage() instanceof PackedMatrix packed && MatmulOp.isPanelWindow(w, packed))) {
+            return Backend.super.matmulTransposed(g, w);
+        }
+        Tensor gd = Layouts.dense(g); // [..., M, N]
+        int rows = gd.numel() / w.size(1);
+        int[] shape = g.shape();
+        shape[shape.length - 1] = w.size(0);
+        float[] out = new float[rows * w.size(0)]; // [..., M, K]
+        MatmulTransposed.multiply(out, gd.heapArray(), gd.offset(), rows, packed, w.offset(), w.size(1));
+        return Tensor.of(out, shape);
+    }
+
+    @Override
     public Tensor causalAttention(Tensor q, Tensor k, Tensor v, Tensor keyMask, float scale) {
         Tensor qd = Layouts.dense(q); // [B, Pq, H, E]
         Tensor kd = Layouts.dense(k); // [B, Pk, H, E]

@@ -331,6 +331,28 @@ public final class ScalarBackend implements Backend {
         return new TopK(fromLastDim(values, shape, dim), fromLastDim(indices, shape, dim));
     }
 
+    // ---- backward kernels ----
+
+    @Override
+    public Tensor matmulTransposed(Tensor g, Tensor w) {
+        return ScalarBackward.matmulTransposed(g, w);
+    }
+
+    @Override
+    public Tensor layerNormBackward(Tensor x, Tensor w, float eps, Tensor g) {
+        return ScalarBackward.layerNorm(x, w, eps, g);
+    }
+
+    @Override
+    public Tensor geluNewBackward(Tensor x, Tensor g) {
+        return ScalarBackward.geluNew(x, g);
+    }
+
+    @Override
+    public Tensor[] causalAttentionBackward(Tensor q, Tensor k, Tensor v, Tensor keyMask, float scale, Tensor gz) {
+        return ScalarBackward.causalAttention(q, k, v, keyMask, scale, gz);
+    }
+
     // ---- layout helpers ----
 
     /** The elements of t in row-major order. */

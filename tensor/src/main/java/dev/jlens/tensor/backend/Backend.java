@@ -109,4 +109,45 @@ public interface Backend {
 
     /** The k largest entries along {@code dim}, in descending order; ties keep the lower index first. */
     TopK topk(Tensor a, int k, int dim);
+
+    /**
+     * True when this backend is a decorator that runs every op on {@code other} (the gradient tape's recorder), so
+     * {@link Backends#use(Backend)} with {@code other} keeps it in place.
+     */
+    default boolean decorates(Backend other) {
+        return false;
+    }
+
+    // ---- backward kernels (reverse-mode gradients); called with this backend current (Backends.use) ----
+
+    /**
+     * The matmul backward for the left operand: g [..., M, N] times w^T, where w [K, N] is a 2-D weight, possibly
+     * prepared by {@link #prepareWeight}; returns [..., M, K]. The default multiplies by the transposed view.
+     */
+    default Tensor matmulTransposed(Tensor g, Tensor w) {
+        return matmul(g, w.transpose(0, 1));
+    }
+
+    /**
+     * The layer-norm backward for x [..., D] given the output gradient g [..., D] (w [D] or null, as in
+     * {@link #layerNorm}): with xhat = (x - mean) / sigma, gx = (gxhat - mean(gxhat) - xhat mean(gxhat xhat)) / sigma
+     * where gxhat = g w. The default composes it from this backend's ops.
+     */
+    default Tensor layerNormBackward(Tensor x, Tensor w, float eps, Tensor g) {
+        return ComposedBackward.layerNorm(x, w, eps, g);
+    }
+
+    /** g * gelu_new'(x), same shapes: the gelu_new backward. The default composes it from this backend's ops. */
+    default Tensor geluNewBackward(Tensor x, Tensor g) {
+        return ComposedBackward.geluNew(x, g);
+    }
+
+    /**
+     * The {@link #causalAttention} backward: given gz [B, Pq, H, E], returns {gq, gk, gv} shaped like q, k, v, with
+     * p = softmax(scale q.k) over the visible keys: gv = p^T gz, gp = gz v^T, gs = p (gp - sum_j p gp),
+     * gq = scale gs k, gk = scale gs^T q. The default recomputes p with this backend's matmul and softmax.
+     */
+    default Tensor[] causalAttentionBackward(Tensor q, Tensor k, Tensor v, Tensor keyMask, float scale, Tensor gz) {
+        return ComposedBackward.causalAttention(q, k, v, keyMask, scale, gz);
+    }
 }

@@ -53,10 +53,14 @@ public final class Backends {
         return pick(all(), name);
     }
 
-    /** Makes {@code backend} current on this thread until the returned scope is closed. */
+    /**
+     * Makes {@code backend} current on this thread until the returned scope is closed; a current decorator of
+     * {@code backend} (the gradient tape's recorder) stays current, so a model's run inside a recorded region is
+     * recorded.
+     */
     public static Scope use(Backend backend) {
         Backend previous = OVERRIDE.get();
-        OVERRIDE.set(backend);
+        OVERRIDE.set(previous != null && previous.decorates(backend) ? previous : backend);
         return () -> OVERRIDE.set(previous);
     }
 
