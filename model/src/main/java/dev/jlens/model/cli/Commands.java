@@ -105,6 +105,15 @@ final class Commands {
                             """,
                     List.of("./jlens verify --model gpt2 --tokens 50256,464,3290 --reference hf_logits.npy "
                             + "--no-processing")),
+            new Spec("gradients", Set.of("--model", "--tokens", "--target", "--pos", "--hooks", "--out"),
+                    Set.of("--no-processing"), """
+                    gradients --model M --tokens IDS [--tokens ...] --target ID --pos P --hooks NAME[,NAME...]
+                    [--no-processing] --out DIR""", """
+                            d metric / d activation at each hook (TL's shape, float32) as DIR/NAME.npy, for
+                            metric = mean over the batch of log_softmax(logits)[b, P, ID] (reverse mode)
+                            """,
+                    List.of("./jlens gradients --model gpt2 --tokens 50256,464,3290 --target 318 --pos -1 \\\n"
+                            + "      --hooks hook_embed,blocks.0.hook_resid_pre,blocks.5.attn.hook_z --out grads")),
             new Spec("selfcheck", Set.of(), Set.of(), "selfcheck", """
                             compare every hot kernel of the backend in use with the scalar oracle
                             """,

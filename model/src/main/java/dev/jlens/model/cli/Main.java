@@ -142,6 +142,13 @@ public final class Main {
                         LogitsCommands.rows(a.all("--tokens")), Path.of(a.require("--reference")),
                         a.number("--atol", 1e-4), !raw, System.out);
             }
+            case "gradients" -> {
+                a.require("--target");
+                a.require("--pos");
+                yield GradientsCommand.run(load(a.require("--model"), a.has("--no-processing"), env),
+                        LogitsCommands.rows(a.all("--tokens")), (int) a.number("--target", -1),
+                        (int) a.number("--pos", -1), a.require("--hooks"), Path.of(a.require("--out")), System.out);
+            }
             case "selfcheck" -> selfCheck();
             default -> throw new IllegalStateException("command '" + command + "' is in the table but not run");
         };

@@ -334,8 +334,8 @@ class MainTest {
         assertTrue(usage.startsWith("0\nusage: ./jlens <command> [options]"), usage);
         List<String> commands = usage.lines().filter(l -> l.matches("  [a-z]+( .*)?"))
                 .map(l -> l.strip().split(" ")[0]).filter(c -> !c.equals("test") && !c.equals("bench")).toList();
-        assertEquals(List.of("run", "heads", "prompt", "patch", "tokenize", "logits", "verify", "selfcheck"),
-                commands, usage);
+        assertEquals(List.of("run", "heads", "prompt", "patch", "tokenize", "logits", "verify", "gradients",
+                "selfcheck"), commands, usage);
         for (String command : commands) {
             String out = run(command, "--help");
             assertTrue(out.startsWith("0\nusage: ./jlens " + command), out);
