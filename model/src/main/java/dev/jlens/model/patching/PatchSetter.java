@@ -62,6 +62,22 @@ public enum PatchSetter {
     }
 
     /**
+     * Sums a per-element quantity of one layer's activation (its shape) over the batch and every dim an index does
+     * not select, leaving the index axes after layer: [pos] (LAYER_POS), [pos, head], [head], [head], [head_index,
+     * dest_pos] or [head_index, dest_pos, src_pos]. Attribution patching sums (clean - corrupted) * gradient so.
+     */
+    Tensor sumOutsideIndex(Tensor perElement) {
+        Tensor t = perElement.sum(0); // [pos, d_model], [pos, head, d_head] or [head, dest, src]
+        return switch (this) {
+            case LAYER_POS, LAYER_POS_HEAD_VECTOR -> t.sum(-1);
+            case LAYER_HEAD_VECTOR -> t.sum(-1).sum(0);
+            case LAYER_HEAD_PATTERN -> t.sum(-1).sum(-1);
+            case LAYER_HEAD_POS_PATTERN -> t.sum(-1);
+            case LAYER_HEAD_DEST_SRC_POS_PATTERN -> t;
+        };
+    }
+
+    /**
      * Writes clean's values at {@code index} into rows [row, row + batch) of act, whose position axis (dest_pos for
      * patterns) holds the last act-size of {@code pos} positions. A position before that window is skipped: only
      * a resumed last block hides positions, those no read logit depends on, so the patch there changes nothing.

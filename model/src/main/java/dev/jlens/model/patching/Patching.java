@@ -9,6 +9,7 @@ import dev.jlens.model.RunOptions;
 import dev.jlens.tensor.Shape;
 import dev.jlens.tensor.Tensor;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * Activation patching as in TransformerLens (patching.py): for each index of a {@link PatchType}, run the corrupted
@@ -24,17 +25,33 @@ public final class Patching {
             || name.endsWith("hook_resid_mid") || name.endsWith("hook_attn_out") || name.endsWith("hook_mlp_out")
             || name.matches(".*attn\\.hook_[qkvz]") || name.endsWith("hook_pattern");
 
+    /** The sweeps of get_act_patch_block_every, in its order. */
+    static final List<PatchType> BLOCK_EVERY = List.of(PatchType.RESID_PRE, PatchType.ATTN_OUT, PatchType.MLP_OUT);
+    /** The sweeps of get_act_patch_attn_head_all_pos_every, in its order. */
+    static final List<PatchType> HEAD_ALL_POS_EVERY = List.of(PatchType.ATTN_HEAD_OUT_ALL_POS,
+            PatchType.ATTN_HEAD_Q_ALL_POS, PatchType.ATTN_HEAD_K_ALL_POS, PatchType.ATTN_HEAD_V_ALL_POS,
+            PatchType.ATTN_HEAD_PATTERN_ALL_POS);
+    /** The sweeps of get_act_patch_attn_head_by_pos_every, in its order. */
+    static final List<PatchType> HEAD_BY_POS_EVERY = List.of(PatchType.ATTN_HEAD_OUT_BY_POS,
+            PatchType.ATTN_HEAD_Q_BY_POS, PatchType.ATTN_HEAD_K_BY_POS, PatchType.ATTN_HEAD_V_BY_POS,
+            PatchType.ATTN_HEAD_PATTERN_BY_POS);
+
     private Patching() {}
 
     /** The clean run's patchable activations; clean and corrupted tokens must have the same [batch, pos] shape. */
     public static ActivationCache cleanCache(HookedGpt2 model, int[][] clean, int[][] corrupted) {
+        return cleanCache(model, clean, corrupted, PATCHABLE);
+    }
+
+    /** The clean run's activations passing {@code names}, after the same shape check. */
+    static ActivationCache cleanCache(HookedGpt2 model, int[][] clean, int[][] corrupted, NameFilter names) {
         if (clean == null || corrupted == null || clean.length != corrupted.length || clean.length == 0
                 || clean[0].length != corrupted[0].length) {
             throw new IllegalArgumentException("clean tokens " + shape(clean) + " and corrupted tokens "
                     + shape(corrupted) + " must have the same [batch, pos] shape: patching swaps activations "
                     + "position by position");
         }
-        return model.runWithCache(clean, PATCHABLE, false, RunOptions.defaults().returning(ReturnType.NONE)).cache();
+        return model.runWithCache(clean, names, false, RunOptions.defaults().returning(ReturnType.NONE)).cache();
     }
 
     /** The full sweep {@code type} of clean into corrupted tokens; shape as TL's get_act_patch_* returns. */
@@ -66,16 +83,13 @@ public final class Patching {
     /** get_act_patch_block_every: resid_pre, attn_out and mlp_out sweeps stacked, [3, n_layers, pos]. */
     public static Tensor blockEvery(HookedGpt2 model, int[][] corrupted, ActivationCache cleanCache,
             PatchMetric metric, boolean fast) {
-        return Tensor.stack(0, sweeps(model, corrupted, cleanCache, metric, fast, PatchType.RESID_PRE,
-                PatchType.ATTN_OUT, PatchType.MLP_OUT));
+        return stack(BLOCK_EVERY, t -> actPatch(model, corrupted, cleanCache, metric, t, fast));
     }
 
     /** get_act_patch_attn_head_all_pos_every: head out (z), q, k, v and pattern, [5, n_layers, n_heads]. */
     public static Tensor attnHeadAllPosEvery(HookedGpt2 model, int[][] corrupted, ActivationCache cleanCache,
             PatchMetric metric, boolean fast) {
-        return Tensor.stack(0, sweeps(model, corrupted, cleanCache, metric, fast, PatchType.ATTN_HEAD_OUT_ALL_POS,
-                PatchType.ATTN_HEAD_Q_ALL_POS, PatchType.ATTN_HEAD_K_ALL_POS, PatchType.ATTN_HEAD_V_ALL_POS,
-                PatchType.ATTN_HEAD_PATTERN_ALL_POS));
+        return stack(HEAD_ALL_POS_EVERY, t -> actPatch(model, corrupted, cleanCache, metric, t, fast));
     }
 
     /**
@@ -84,20 +98,18 @@ public final class Patching {
      */
     public static Tensor attnHeadByPosEvery(HookedGpt2 model, int[][] corrupted, ActivationCache cleanCache,
             PatchMetric metric, boolean fast) {
-        Tensor[] parts = sweeps(model, corrupted, cleanCache, metric, fast, PatchType.ATTN_HEAD_OUT_BY_POS,
-                PatchType.ATTN_HEAD_Q_BY_POS, PatchType.ATTN_HEAD_K_BY_POS, PatchType.ATTN_HEAD_V_BY_POS,
-                PatchType.ATTN_HEAD_PATTERN_BY_POS);
-        parts[4] = parts[4].permute(0, 2, 1).contiguous(); // layer head pos -> layer pos head
-        return Tensor.stack(0, parts);
+        return stack(HEAD_BY_POS_EVERY, t -> actPatch(model, corrupted, cleanCache, metric, t, fast));
     }
 
-    private static Tensor[] sweeps(HookedGpt2 model, int[][] corrupted, ActivationCache cleanCache,
-            PatchMetric metric, boolean fast, PatchType... types) {
-        Tensor[] parts = new Tensor[types.length];
-        for (int i = 0; i < types.length; i++) {
-            parts[i] = actPatch(model, corrupted, cleanCache, metric, types[i], fast);
+    /** The sweeps of an *_every function stacked on a new first dim; a pattern-by-position part becomes pos-major. */
+    static Tensor stack(List<PatchType> types, Function<PatchType, Tensor> sweep) {
+        Tensor[] parts = new Tensor[types.size()];
+        for (int i = 0; i < parts.length; i++) {
+            Tensor part = sweep.apply(types.get(i));
+            parts[i] = types.get(i) == PatchType.ATTN_HEAD_PATTERN_BY_POS
+                    ? part.permute(0, 2, 1).contiguous() : part; // layer head pos -> layer pos head
         }
-        return parts;
+        return Tensor.stack(0, parts);
     }
 
     private static String shape(int[][] tokens) {

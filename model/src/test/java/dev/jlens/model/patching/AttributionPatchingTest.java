@@ -1,0 +1,85 @@
+// Attribution patching: the planted induction head first; exact where the metric is linear; TL's shapes; and how
+// well the first-order estimate tracks exact patching on a random model (measured, see the method comment).
+package dev.jlens.model.patching;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.jlens.model.HookedGpt2;
+import dev.jlens.model.LogitMetric;
+import dev.jlens.model.builtin.BuiltinModels;
+import dev.jlens.model.builtin.InductionModel;
+import dev.jlens.tensor.Tensor;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class AttributionPatchingTest {
+    private final HookedGpt2 induction = BuiltinModels.load(InductionModel.NAME);
+
+    /** Mean over the batch and {@code reads} of log p(target[b][p + 1]), as tensor ops (differentiable). */
+    static LogitMetric meanLogProbAt(int[] reads, int[][] target) {
+        float[] ids = new float[target.length * reads.length];
+        for (int b = 0; b < target.length; b++) {
+            for (int i = 0; i < reads.length; i++) {
+                ids[b * reads.length + i] = target[b][reads[i] + 1];
+            }
+        }
+        Tensor index = Tensor.of(ids, target.length, reads.length, 1);
+        return logits -> logits.indexSelect(1, reads).logSoftmax(-1).gather(2, index).reshape(-1).mean(0);
+    }
+
+    @Test
+    void headEstimatesRankThePlantedInductionHeadFirst() {
+        int n = 10;
+        int[][] clean = InductionPrompts.repeated(4, n, 21);
+        int[][] corrupted = InductionPrompts.secondHalfReplaced(clean, 22);
+        LogitMetric metric = meanLogProbAt(InductionPrompts.secondHalfReads(n), clean);
+        Tensor heads = AttributionPatching.actPatch(induction, clean, corrupted, metric,
+                PatchType.ATTN_HEAD_OUT_ALL_POS); // [n_layers, n_heads]
+        assertEquals(InductionModel.INDUCTION_LAYER * 8 + InductionModel.INDUCTION_HEAD,
+                (int) heads.reshape(-1).argmax(0).item(), heads.toString());
+    }
+
+    @Test
+    void exactWhereTheMetricIsLinearInTheActivation() {
+        // induction-2l has no layer norm and no MLP: block 1's z and attn_out reach the logits linearly, and a
+        // logit difference is linear in the logits, so the first-order estimate is the exact patch there
+        int n = 4;
+        int[][] clean = InductionPrompts.repeated(2, n, 5);
+        int[][] corrupted = InductionPrompts.secondHalfReplaced(clean, 6);
+        int last = clean[0].length - 1;
+        int correct = clean[0][n];
+        LogitMetric diff = LogitMetric.logitDiff(last, correct, InductionModel.BOS);
+        for (PatchType type : List.of(PatchType.ATTN_HEAD_OUT_ALL_POS, PatchType.ATTN_HEAD_OUT_BY_POS,
+                PatchType.ATTN_OUT)) {
+            Tensor estimate = AttributionPatching.actPatch(induction, clean, corrupted, diff, type).select(0, 1);
+            Tensor exact = Patching.actPatch(induction, clean, corrupted, diff::value, type, true).select(0, 1);
+            double scale = 1;
+            for (float v : exact.contiguous().toArray()) {
+                scale = Math.max(scale, Math.abs(v));
+            }
+            assertTrue(estimate.maxAbsDiff(exact) <= 1e-4 * scale, type + ": " + estimate + " vs " + exact);
+        }
+    }
+
+    @Test
+    void estimatesHaveTheExactSweepsShapes() {
+        HookedGpt2 tiny = PatchingFixtures.tinyModel();
+        int[][] clean = PatchingFixtures.tokens(2, 5, 97, 1);
+        int[][] corrupted = PatchingFixtures.tokens(2, 5, 97, 2);
+        LogitMetric metric = LogitMetric.meanLogProb(-1, 3);
+        List<PatchType> all = List.of(PatchType.values());
+        Map<PatchType, Tensor> estimates = AttributionPatching.estimate(tiny, clean, corrupted, metric, all);
+        for (PatchType type : all) {
+            assertArrayEquals(Patching.actPatch(tiny, clean, corrupted, metric::value, type, true).shape(),
+                    estimates.get(type).shape(), type.toString());
+        }
+        assertArrayEquals(new int[] {3, 2, 5}, AttributionPatching.blockEvery(tiny, clean, corrupted, metric).shape());
+        assertArrayEquals(new int[] {5, 2, 4},
+                AttributionPatching.attnHeadAllPosEvery(tiny, clean, corrupted, metric).shape());
+        assertArrayEquals(new int[] {5, 2, 5, 4},
+                AttributionPatching.attnHeadByPosEvery(tiny, clean, corrupted, metric).shape());
+    }
+}
