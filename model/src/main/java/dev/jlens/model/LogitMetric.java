@@ -26,11 +26,41 @@ public interface LogitMetric {
         return logits -> logits.select(1, pos).logSoftmax(-1).select(1, target).mean(0);
     }
 
-    /** Mean over the batch of logits[b, pos, correct] - logits[b, pos, wrong]: the logit difference. */
-    static LogitMetric logitDiff(int pos, int correct, int wrong) {
+    /**
+     * Mean over the batch of logits[b, pos, answers[b][0]] - logits[b, pos, answers[b][1]]: the logit difference of
+     * each prompt's (correct, incorrect) pair.
+     */
+    static LogitMetric logitDiff(int pos, int[][] answers) {
+        float[] ids = new float[2 * answers.length];
+        for (int b = 0; b < answers.length; b++) {
+            ids[2 * b] = answers[b][0];
+            ids[2 * b + 1] = answers[b][1];
+        }
+        Tensor index = Tensor.of(ids, answers.length, 2);
         return logits -> {
-            Tensor at = logits.select(1, pos); // [batch, d_vocab]
-            return at.select(1, correct).sub(at.select(1, wrong)).mean(0);
+            Tensor picked = logits.select(1, pos).gather(1, index); // [batch, 2]
+            return picked.select(1, 0).sub(picked.select(1, 1)).mean(0);
         };
+    }
+
+    /** Mean over the batch and {@code positions} of log_softmax(logits)[b, p, tokens[b][p + 1]] (next-token log p). */
+    static LogitMetric meanLogProbOfNext(int[] positions, int[][] tokens) {
+        float[] ids = new float[tokens.length * positions.length];
+        for (int b = 0; b < tokens.length; b++) {
+            for (int i = 0; i < positions.length; i++) {
+                ids[b * positions.length + i] = tokens[b][positions[i] + 1];
+            }
+        }
+        Tensor index = Tensor.of(ids, tokens.length, positions.length, 1);
+        return logits -> logits.indexSelect(1, positions).logSoftmax(-1).gather(2, index).reshape(-1).mean(0);
+    }
+
+    /** (m - corrupted) / (clean - corrupted): 0 at the corrupted baseline, 1 at the clean one. */
+    static LogitMetric normalised(LogitMetric m, double clean, double corrupted) {
+        if (!(Math.abs(clean - corrupted) > 0)) {
+            throw new IllegalArgumentException("cannot normalise: the clean (" + clean + ") and corrupted ("
+                    + corrupted + ") baselines are equal or not finite numbers");
+        }
+        return logits -> m.apply(logits).sub(Tensor.scalar((float) corrupted)).scale((float) (1 / (clean - corrupted)));
     }
 }

@@ -4,7 +4,9 @@ package dev.jlens.model.cli;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.jlens.model.HookedGpt2;
+import dev.jlens.model.LogitMetric;
 import dev.jlens.model.analysis.LogitMetrics;
+import dev.jlens.model.patching.AttributionPatching;
 import dev.jlens.model.patching.PatchMetric;
 import dev.jlens.model.patching.PatchType;
 import dev.jlens.model.patching.Patching;
@@ -27,8 +29,9 @@ import java.util.Locale;
 /**
  * Tokenizes the clean and corrupted prompts (BOS first; row b of each is prompt b), scores them with the metric,
  * runs the sweep {@link PatchType#of(String, boolean) of --act} with the fast loop (or TL's naive loop with
- * --naive), writes the result with TL's axes to --out as .npy, and prints the baselines, the sweep's speed and its
- * top entries (or everything as JSON); with a plot folder it draws the result as a heatmap with the seeds' axes
+ * --naive, or attribution patching's first-order estimates with --attribution), writes the result with TL's
+ * axes to --out as .npy, and prints the baselines, the sweep's speed and its top entries (or everything as JSON);
+ * with a plot folder it draws the result as a heatmap with the seeds' axes
  * (layer x "tok_i" position, layer x head, or "L{l}H{h}" x position for sweeps by position). Metrics, both normalised to 0 at the corrupted run and 1 at the clean run:
  * <ul>
  *   <li>logit-diff: the IOI seed's mean logit difference of (correct, incorrect) answers at the last position;
@@ -40,27 +43,33 @@ final class PatchCommand {
     private static final int TOP = 10;
 
     /** What to sweep and how: the flags of the command besides the model and the prompts. */
-    record Request(String act, boolean byPos, String metric, List<String> answers, boolean naive, boolean json,
-            Path out, PlotDir plots) {}
+    record Request(String act, boolean byPos, String metric, List<String> answers, boolean naive,
+            boolean attribution, boolean json, Path out, PlotDir plots) {}
 
     private PatchCommand() {}
 
     static int run(HookedGpt2 model, List<String> cleanPrompts, List<String> corruptedPrompts, Request request,
             PrintStream out) {
+        if (request.naive() && request.attribution()) {
+            throw new IllegalArgumentException("patch: give --naive (exact, TL's loop) or --attribution (estimates),"
+                    + " not both");
+        }
         int[][] clean = tokens(model, "--clean", cleanPrompts);
         int[][] corrupted = tokens(model, "--corrupted", corruptedPrompts);
         checkPairs(model, clean, corrupted);
         PatchType type = PatchType.of(request.act(), request.byPos());
         Scored metric = metric(model, clean, corrupted, request);
         long start = System.nanoTime();
-        Tensor result = Patching.actPatch(model, clean, corrupted, metric.normalised(), type, !request.naive());
+        Tensor result = request.attribution()
+                ? AttributionPatching.actPatch(model, clean, corrupted, metric.differentiable(), type)
+                : Patching.actPatch(model, clean, corrupted, metric.normalised(), type, !request.naive());
         double seconds = (System.nanoTime() - start) / 1e9;
         if (request.out() != null) {
             write(request.out(), result);
         }
         String[] axes = type.setter().axes();
         if (request.json()) {
-            out.println(json(model, type, axes, metric, result, request.naive(), seconds));
+            out.println(json(model, type, axes, metric, result, loop(request), seconds));
         } else {
             table(model, clean[0], type, axes, metric, result, request, seconds, out);
         }
@@ -92,8 +101,13 @@ final class PatchCommand {
                 + ": 0 = corrupted, 1 = clean").build(), name, type.tlFunction());
     }
 
-    /** A normalised metric with the raw scores of the two unpatched runs. */
-    private record Scored(String name, PatchMetric normalised, double clean, double corrupted) {}
+    /** A normalised metric (as a float of the read logits, and as tensor ops on all logits) and the baselines. */
+    private record Scored(String name, PatchMetric normalised, LogitMetric differentiable, double clean,
+            double corrupted) {}
+
+    private static String loop(Request request) {
+        return request.attribution() ? "attribution" : request.naive() ? "naive" : "fast";
+    }
 
     private static Scored metric(HookedGpt2 model, int[][] clean, int[][] corrupted, Request request) {
         String name = request.metric() != null ? request.metric()
@@ -117,7 +131,8 @@ final class PatchCommand {
         double corruptedDiff = LogitMetrics.logitDiff(model.forward(corrupted).indexSelect(1, last), answers);
         var normalise = LogitMetrics.normalizedLogitDiff(answers, cleanDiff, corruptedDiff);
         return new Scored("logit-diff", PatchMetric.reading(last, l -> (float) normalise.applyAsDouble(l)),
-                cleanDiff, corruptedDiff);
+                LogitMetric.normalised(LogitMetric.logitDiff(last[0], answers), cleanDiff, corruptedDiff), cleanDiff,
+                corruptedDiff);
     }
 
     private static Scored cleanLogProb(HookedGpt2 model, int[][] clean, int[][] corrupted) {
@@ -153,6 +168,7 @@ final class PatchCommand {
         double corruptedScore = raw.apply(model.forward(corrupted).indexSelect(1, reads));
         var normalise = LogitMetrics.normalized(cleanScore, corruptedScore);
         return new Scored("logprob", PatchMetric.reading(reads, l -> (float) normalise.applyAsDouble(raw.apply(l))),
+                LogitMetric.normalised(LogitMetric.meanLogProbOfNext(reads, clean), cleanScore, corruptedScore),
                 cleanScore, corruptedScore);
     }
 
@@ -227,8 +243,8 @@ final class PatchCommand {
     private static void table(HookedGpt2 model, int[] cleanRow, PatchType type, String[] axes, Scored metric,
             Tensor result, Request request, double seconds, PrintStream out) {
         out.println("model: " + model);
-        out.printf("sweep: %s (%s), %s loop%n", type.tlFunction(), type.activation(),
-                request.naive() ? "naive" : "fast");
+        out.printf("sweep: %s (%s), %s%n", type.tlFunction(), type.activation(), request.attribution()
+                ? "attribution patching (first-order estimates from one backward)" : loop(request) + " loop");
         out.printf(Locale.ROOT, "metric: %s, clean %.4f, corrupted %.4f; values are normalised: 0 = corrupted, "
                 + "1 = clean%n", metric.name(), metric.clean(), metric.corrupted());
         out.printf(Locale.ROOT, "result: [%s] %s, %d patches in %.2f s (%.1f patches/s)%n", String.join(", ", axes),
@@ -262,7 +278,7 @@ final class PatchCommand {
     }
 
     private static String json(HookedGpt2 model, PatchType type, String[] axes, Scored metric, Tensor result,
-            boolean naive, double seconds) {
+            String loop, double seconds) {
         StringWriter w = new StringWriter();
         try (JsonGenerator g = new JsonFactory().createGenerator(w)) {
             g.writeStartObject();
@@ -277,7 +293,8 @@ final class PatchCommand {
             g.writeStringField("metric", metric.name());
             g.writeNumberField("clean", metric.clean());
             g.writeNumberField("corrupted", metric.corrupted());
-            g.writeBooleanField("naive", naive);
+            g.writeBooleanField("naive", loop.equals("naive"));
+            g.writeStringField("loop", loop);
             g.writeNumberField("seconds", seconds);
             g.writeFieldName("values"); // nested arrays with the shape of the axes
             nested(g, result, 0, new int[result.rank()]);

@@ -277,7 +277,8 @@ class MainTest {
         }
 
         assertEquals("2\njlens: unknown command 'frobnicate'; the commands are run, heads, prompt, patch, tokenize, "
-                + "logits, verify, selfcheck (./jlens --help shows their options)\n", execute(env, "frobnicate"));
+                + "logits, verify, gradients, selfcheck (./jlens --help shows their options)\n",
+                execute(env, "frobnicate"));
         String badFlag = execute(env, "tokenize", "--verbose", "--modle", "x");
         assertTrue(badFlag.startsWith("2\njava.lang.IllegalArgumentException: tokenize: unknown option '--modle'"),
                 badFlag);

@@ -18,24 +18,12 @@ import org.junit.jupiter.api.Test;
 class AttributionPatchingTest {
     private final HookedGpt2 induction = BuiltinModels.load(InductionModel.NAME);
 
-    /** Mean over the batch and {@code reads} of log p(target[b][p + 1]), as tensor ops (differentiable). */
-    static LogitMetric meanLogProbAt(int[] reads, int[][] target) {
-        float[] ids = new float[target.length * reads.length];
-        for (int b = 0; b < target.length; b++) {
-            for (int i = 0; i < reads.length; i++) {
-                ids[b * reads.length + i] = target[b][reads[i] + 1];
-            }
-        }
-        Tensor index = Tensor.of(ids, target.length, reads.length, 1);
-        return logits -> logits.indexSelect(1, reads).logSoftmax(-1).gather(2, index).reshape(-1).mean(0);
-    }
-
     @Test
     void headEstimatesRankThePlantedInductionHeadFirst() {
         int n = 10;
         int[][] clean = InductionPrompts.repeated(4, n, 21);
         int[][] corrupted = InductionPrompts.secondHalfReplaced(clean, 22);
-        LogitMetric metric = meanLogProbAt(InductionPrompts.secondHalfReads(n), clean);
+        LogitMetric metric = LogitMetric.meanLogProbOfNext(InductionPrompts.secondHalfReads(n), clean);
         Tensor heads = AttributionPatching.actPatch(induction, clean, corrupted, metric,
                 PatchType.ATTN_HEAD_OUT_ALL_POS); // [n_layers, n_heads]
         assertEquals(InductionModel.INDUCTION_LAYER * 8 + InductionModel.INDUCTION_HEAD,
@@ -50,8 +38,8 @@ class AttributionPatchingTest {
         int[][] clean = InductionPrompts.repeated(2, n, 5);
         int[][] corrupted = InductionPrompts.secondHalfReplaced(clean, 6);
         int last = clean[0].length - 1;
-        int correct = clean[0][n];
-        LogitMetric diff = LogitMetric.logitDiff(last, correct, InductionModel.BOS);
+        int[][] answers = {{clean[0][n], InductionModel.BOS}, {clean[1][n], clean[0][n]}};
+        LogitMetric diff = LogitMetric.logitDiff(last, answers);
         for (PatchType type : List.of(PatchType.ATTN_HEAD_OUT_ALL_POS, PatchType.ATTN_HEAD_OUT_BY_POS,
                 PatchType.ATTN_OUT)) {
             Tensor estimate = AttributionPatching.actPatch(induction, clean, corrupted, diff, type).select(0, 1);
