@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Patching sweeps at the IOI shape (PatchingBenchmark): naive vs fast loop, sweep by sweep, in one run.
+# Patching sweeps at the IOI shape (PatchingBenchmark): naive vs fast loop vs attribution patching, sweep by sweep,
+# in one run, then the PyTorch autograd peer of attribution patching (scripts/attribution_peer_torch.py, needs
+# /usr/bin/python3 with torch; skipped with a note when it is missing).
 #   scripts/bench-patching.sh [JMH args...]        e.g. -wi 2 -i 3   (SWEEPS="resid_pre" to pick)
 # The naive loop runs the stratified subset (every naive patch is one full forward, so its patches/s does not
 # depend on which patches run); the fast loop runs the full sweep for resid_pre (180 patches) and head_out_all_pos
@@ -19,6 +21,13 @@ for sweep in ${SWEEPS:-resid_pre head_out_all_pos head_out_by_pos}; do
     -rf json -rff "$OUT/naive-$sweep.json" "$@"
   "$ROOT/jlens" bench 'PatchingBenchmark' -p sweep="$sweep" -p loop=fast -p subset="$fast_subset" \
     -rf json -rff "$OUT/fast-$sweep.json" "$@"
+  "$ROOT/jlens" bench 'PatchingBenchmark' -p sweep="$sweep" -p loop=attribution -p subset=full \
+    -rf json -rff "$OUT/attribution-$sweep.json" "$@"
   echo "$sweep load after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT/load-$sweep.txt"
 done
+if /usr/bin/python3 -c 'import torch' 2>/dev/null; then
+  /usr/bin/python3 "$ROOT/scripts/attribution_peer_torch.py" | tee "$OUT/torch-attribution.txt"
+else
+  echo "no torch for /usr/bin/python3: the PyTorch attribution peer is skipped" | tee "$OUT/torch-attribution.txt"
+fi
 python3 "$ROOT/scripts/patching_table.py" "$OUT"

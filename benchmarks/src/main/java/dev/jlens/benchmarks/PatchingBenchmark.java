@@ -4,7 +4,9 @@ package dev.jlens.benchmarks;
 import dev.jlens.hooks.ActivationCache;
 import dev.jlens.model.Gpt2Assembly;
 import dev.jlens.model.HookedGpt2;
+import dev.jlens.model.LogitMetric;
 import dev.jlens.model.config.Gpt2Config;
+import dev.jlens.model.patching.AttributionPatching;
 import dev.jlens.model.patching.PatchMetric;
 import dev.jlens.model.patching.PatchType;
 import dev.jlens.model.patching.Patching;
@@ -28,9 +30,10 @@ import org.openjdk.jmh.annotations.State;
  * TL's patching sweeps on a GPT-2-small-shaped model (seeded random weights) at the IOI shape: 8 prompts x 15
  * tokens, a logit-difference metric reading the last position only. {@code sweep}: resid_pre ([12, 15], 180
  * patches), head_out_all_pos (z, [12, 12], 144) and head_out_by_pos (z, [12, 15, 12], 2160); {@code loop}: naive
- * (TL's loop, one full hooked forward per patch) or fast (resume at the patched layer, positions from the patched
- * one only, unembed at the read position, patches batched per pass), measured in the same run. The score is the
- * {@code patches} counter: patches per second.
+ * (TL's loop, one full hooked forward per patch), fast (resume at the patched layer, positions from the patched
+ * one only, unembed at the read position, patches batched per pass) or attribution (first-order estimates of the
+ * whole sweep from one clean forward, one corrupted forward and one backward), measured in the same run. The score
+ * is the {@code patches} counter: patches per second.
  *
  * <p>Subset: a naive by-pos sweep is 2160 forwards (minutes), so by default ({@code subset=stratified}) each
  * invocation runs a fixed subset, the same for both loops, chosen so the fast loop's work per patch averages as
@@ -58,14 +61,16 @@ public class PatchingBenchmark extends JlensBenchmark {
     @Param({"resid_pre", "head_out_all_pos", "head_out_by_pos"})
     public String sweep;
 
-    @Param({"naive", "fast"})
+    @Param({"naive", "fast", "attribution"})
     public String loop;
 
     @Param({"stratified"})
     public String subset;
 
     private HookedGpt2 model;
+    private int[][] clean;     // [8, 15]
     private int[][] corrupted; // [8, 15]
+    private LogitMetric differentiable; // the metric as tensor ops, for attribution patching
     private ActivationCache cleanCache;
     private PatchMetric metric;
     private PatchType type;
@@ -83,7 +88,7 @@ public class PatchingBenchmark extends JlensBenchmark {
         Gpt2Config cfg = Gpt2Config.preset("gpt2");
         model = Gpt2Assembly.fromStateDict(cfg, RandomWeights.stateDict(cfg, 0));
         SplittableRandom random = new SplittableRandom(1);
-        int[][] clean = new int[BATCH][POS];
+        clean = new int[BATCH][POS];
         corrupted = new int[BATCH][POS];
         int[] answers = new int[BATCH];
         int[] wrong = new int[BATCH];
@@ -96,6 +101,11 @@ public class PatchingBenchmark extends JlensBenchmark {
             wrong[b] = random.nextInt(cfg.dVocab());
         }
         cleanCache = Patching.cleanCache(model, clean, corrupted);
+        int[][] pairs = new int[BATCH][];
+        for (int b = 0; b < BATCH; b++) {
+            pairs[b] = new int[] {answers[b], wrong[b]};
+        }
+        differentiable = LogitMetric.logitDiff(-1, pairs);
         metric = PatchMetric.reading(new int[] {-1}, logits -> { // logits [8, 1, d_vocab]: mean logit difference
             float sum = 0;
             for (int b = 0; b < BATCH; b++) {
@@ -132,11 +142,19 @@ public class PatchingBenchmark extends JlensBenchmark {
         return out;
     }
 
-    /** One sweep (or its subset); the result is returned so JMH keeps it. */
+    /**
+     * One sweep (or its subset); the result is returned so JMH keeps it. Attribution estimates the whole sweep from
+     * a clean forward, a corrupted forward and one backward (subset ignored: it costs the same for any subset).
+     */
     @Benchmark
     @BenchmarkMode(Mode.Throughput)
     @OutputTimeUnit(TimeUnit.SECONDS)
     public float[] sweep(Patches counter) {
+        if (loop.equals("attribution")) {
+            float[] estimates = AttributionPatching.actPatch(model, clean, corrupted, differentiable, type).toArray();
+            counter.patches += estimates.length;
+            return estimates;
+        }
         float[] result = Patching.genericPatch(model, corrupted, cleanCache, metric, type, indices,
                 loop.equals("fast"));
         counter.patches += result.length;
