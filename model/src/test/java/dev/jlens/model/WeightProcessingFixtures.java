@@ -58,7 +58,7 @@ final class WeightProcessingFixtures {
         return max;
     }
 
-    private static double logSumExp(double[] x) {
+    static double logSumExp(double[] x) {
         double m = Double.NEGATIVE_INFINITY;
         for (double v : x) {
             m = Math.max(m, v);
