@@ -229,6 +229,8 @@ class TorchCheckpointFuzzTest {
         long refusedAt = start + 8L * (1 << 20) + 7; // the SETITEMS of entry 2^20 + 1
         assertEquals(at((int) refusedAt) + "a container grows past 1048576 items; no state dict has that many",
                 message);
+        System.out.printf("a dict of 10^7 entries: refused after allocating %d bytes for a file of %d%n", allocated,
+                size);
         assertTrue(allocated < 2 * size, "allocated " + allocated + " bytes reading a file of " + size);
     }
 
