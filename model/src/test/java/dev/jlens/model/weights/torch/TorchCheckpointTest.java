@@ -4,8 +4,10 @@ package dev.jlens.model.weights.torch;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jlens.tensor.Tensor;
+import dev.jlens.tensor.storage.SegmentStorage;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -65,6 +67,7 @@ class TorchCheckpointTest {
             assertEquals(floats[1 * 4 + 2], t.get("a").get(1, 2));
             assertEquals(floats[1 * 4 + 2], t.get("aT").get(2, 1)); // the transposed view reads the same element
             assertSame(t.get("a").storage(), t.get("aT").storage());
+            assertTrue(((SegmentStorage) t.get("a").storage()).segment().isMapped(), "a view of the file, no copy");
             assertArrayEquals(new float[] {1f, 1.5f, 2f, 2.5f}, t.get("row").toArray());
             assertArrayEquals(new float[] {1.5f, -2f, 65504f}, t.get("h").toArray());
             assertArrayEquals(new float[] {3f, -0.5f}, t.get("b").toArray());
