@@ -8,6 +8,8 @@ import dev.jlens.model.config.Gpt2Config;
 import dev.jlens.model.config.NormalizationType;
 import dev.jlens.model.config.PositionalEmbeddingType;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -50,9 +52,34 @@ public final class TlConfig {
         return ConfigJson.topLevel(configJson).containsKey("d_model");
     }
 
-    /** Reads {@code configJson} (the JSON of cfg.to_dict()). */
+    /**
+     * Reads {@code configJson}: the JSON of cfg.to_dict(), or the training config of Neel Nanda's models
+     * (attn-only-2l etc.: it has {@code shortformer_pos} or {@code normalization}), converted as TL's
+     * convert_neel_model_config does.
+     */
     public static Gpt2Config read(Path configJson) {
-        return fromFields(ConfigJson.topLevel(configJson), configJson.toString());
+        Map<String, Object> f = ConfigJson.topLevel(configJson);
+        boolean neel = f.containsKey("shortformer_pos") || f.containsKey("normalization");
+        return fromFields(neel ? fromNeelConfig(f) : f, configJson.toString());
+    }
+
+    /**
+     * TL's convert_neel_model_config: the HookedTransformerConfig fields of a Neel Nanda training config, which
+     * holds them beside training settings (lr, batch size, ...) that TL ignores, as this does.
+     */
+    static Map<String, Object> fromNeelConfig(Map<String, Object> neel) {
+        Map<String, Object> f = new HashMap<>();
+        for (String key : List.of("d_model", "n_layers", "d_mlp", "d_head", "n_heads", "n_ctx", "d_vocab",
+                "tokenizer_name", "act_fn", "attn_only", "final_rms")) {
+            if (neel.containsKey(key)) {
+                f.put(key, neel.get(key));
+            }
+        }
+        f.put("normalization_type", neel.containsKey("normalization") ? neel.get("normalization")
+                : neel.get("normalization_type"));
+        f.put("positional_embedding_type", Boolean.TRUE.equals(neel.get("shortformer_pos")) ? "shortformer"
+                : "standard");
+        return f;
     }
 
     /**

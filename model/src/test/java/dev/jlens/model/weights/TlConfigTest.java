@@ -9,10 +9,14 @@ import dev.jlens.model.config.Gpt2Config;
 import dev.jlens.model.config.NormalizationType;
 import dev.jlens.model.config.PositionalEmbeddingType;
 import dev.jlens.tensor.Tensor;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class TlConfigTest {
     /** Seed 000's HookedTransformerConfig, as cfg.to_dict() writes the fields it sets. */
@@ -83,6 +87,26 @@ class TlConfigTest {
         assertEquals("cfg.json: act_fn = 'relu' is not supported; jlens's MLP computes gelu_new", error(mlp));
         mlp.put("act_fn", "gelu_new");
         assertEquals(3072, TlConfig.fromFields(mlp, "cfg.json").dMlp());
+    }
+
+    @Test
+    void neelNandasTrainingConfigIsConvertedAsTlDoes(@TempDir Path dir) throws IOException {
+        // the fields convert_neel_model_config reads, beside training settings it ignores
+        Path json = Files.writeString(dir.resolve("config.json"), """
+                {"d_model": 512, "n_layers": 2, "d_mlp": 2048, "d_head": 64, "n_heads": 8, "n_ctx": 2048,
+                 "d_vocab": 48262, "act_fn": "solu_ln", "attn_only": true, "normalization": "LN",
+                 "shortformer_pos": true, "tokenizer_name": "NeelNanda/gpt-neox-tokenizer-digits",
+                 "lr": 0.001, "batch_size": 32, "seed": 5, "n_devices": 8, "use_bfloat16_matmul": true}
+                """);
+        Gpt2Config c = TlConfig.read(json);
+        assertEquals(List.of(2, 512, 8, 64, 48262, 2048), List.of(c.nLayers(), c.dModel(), c.nHeads(), c.dHead(),
+                c.dVocab(), c.nCtx()));
+        assertTrue(c.attnOnly());
+        assertEquals(NormalizationType.LN, c.normalizationType());
+        assertEquals(PositionalEmbeddingType.SHORTFORMER, c.positionalEmbeddingType());
+        Files.writeString(json, Files.readString(json).replace("\"attn_only\": true", "\"attn_only\": false"));
+        assertEquals(json + ": act_fn = 'solu_ln' is not supported; jlens's MLP computes gelu_new",
+                assertThrows(IllegalArgumentException.class, () -> TlConfig.read(json)).getMessage());
     }
 
     @Test
