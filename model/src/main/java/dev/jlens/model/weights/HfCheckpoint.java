@@ -85,14 +85,15 @@ public final class HfCheckpoint implements AutoCloseable {
     }
 
     /**
-     * Whether {@code folder} holds config.json and weights: safetensors (single or an index whose shards exist) or
-     * pytorch_model.bin.
+     * Whether {@code folder} holds config.json and safetensors weights (single or an index whose shards exist). A
+     * cache snapshot with only pytorch_model.bin counts as incomplete, so the safetensors are fetched: the hub's
+     * older .bin files are often in the legacy torch.save format, which is not read.
      */
     public static boolean isComplete(Path folder) {
         if (!Files.isRegularFile(folder.resolve("config.json"))) {
             return false;
         }
-        if (Files.isRegularFile(folder.resolve(WEIGHTS)) || Files.isRegularFile(folder.resolve(TORCH_WEIGHTS))) {
+        if (Files.isRegularFile(folder.resolve(WEIGHTS))) {
             return true;
         }
         Path index = folder.resolve(ShardedSafeTensors.INDEX);
