@@ -86,8 +86,8 @@ public final class HfCheckpoint implements AutoCloseable {
 
     /**
      * Whether {@code folder} holds config.json and safetensors weights (single or an index whose shards exist). A
-     * cache snapshot with only pytorch_model.bin counts as incomplete, so the safetensors are fetched: the hub's
-     * older .bin files are often in the legacy torch.save format, which is not read.
+     * cache snapshot with only pytorch_model.bin counts as incomplete, so the hub's safetensors are fetched as
+     * before (the same tensors, mapped without a pickle).
      */
     public static boolean isComplete(Path folder) {
         if (!Files.isRegularFile(folder.resolve("config.json"))) {

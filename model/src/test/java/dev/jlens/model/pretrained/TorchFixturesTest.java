@@ -37,7 +37,8 @@ class TorchFixturesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"attn-only-shortformer", "attn-only-half", "attn-only-bf16", "gpt2-tl", "gpt2-hf"})
+    @ValueSource(strings = {"attn-only-shortformer", "attn-only-half", "attn-only-bf16", "gpt2-tl",
+        "gpt2-tl-legacy", "gpt2-hf"})
     void logitsMatchTorch(String name) throws IOException {
         Path folder = FIXTURES.resolve(name);
         HookedGpt2 model = Pretrained.load(folder.toString(), ProcessingOptions.none(), Map.of(),

@@ -106,9 +106,9 @@ class HfCheckpointTest {
         Path folder = Files.createDirectories(dir.resolve("pt"));
         Files.writeString(folder.resolve("config.json"), TinyHfFolder.CONFIG);
         Files.write(folder.resolve("pytorch_model.bin"), new byte[16]);
-        assertEquals(folder.resolve("pytorch_model.bin") + ": not a torch.save zip: it does not start with a zip "
-                + "header (16 bytes)", assertThrows(IllegalArgumentException.class,
-                        () -> HfCheckpoint.open(folder)).getMessage());
+        assertEquals(folder.resolve("pytorch_model.bin") + ": neither a torch.save zip nor the legacy format: it "
+                + "starts with neither a zip header nor the legacy magic number (16 bytes)",
+                assertThrows(IllegalArgumentException.class, () -> HfCheckpoint.open(folder)).getMessage());
         Files.delete(folder.resolve("pytorch_model.bin"));
         Files.write(folder.resolve("tf_model.h5"), new byte[16]);
         assertEquals(folder + ": holds tf_model.h5 but no model.safetensors; only safetensors and pytorch_model.bin "

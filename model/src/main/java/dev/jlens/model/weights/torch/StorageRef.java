@@ -2,11 +2,10 @@
 package dev.jlens.model.weights.torch;
 
 /**
- * One storage of the checkpoint, checked to fit its zip entry {@code data/<key>}.
+ * One storage of the checkpoint as its persistent id names it; {@link Storages} knows where its bytes lie.
  *
- * @param key        the storage key (the entry's name under data/)
- * @param dtype      element type
- * @param numel      elements
- * @param dataOffset file offset of the first element
+ * @param key   the storage key (a zip entry's name under data/, or the legacy format's id)
+ * @param dtype element type
+ * @param numel elements
  */
-record StorageRef(String key, TorchDType dtype, long numel, long dataOffset) {}
+record StorageRef(String key, TorchDType dtype, long numel) {}

@@ -1,4 +1,5 @@
-// A torch.save file (the zip format of PyTorch >= 1.6) read as a state dict: tensors are views of the mapped file.
+// A torch.save file (the zip format of PyTorch >= 1.6, or the legacy format: LegacyFormat) read as a state dict:
+// tensors are views of the mapped file.
 //
 // Layout (torch/serialization.py _save): a zip of STORED entries under one folder, e.g. archive/: data.pkl (the
 // pickled state dict, storages replaced by persistent ids ('storage', torch.FloatStorage, key, location, numel)),
@@ -7,9 +8,7 @@
 package dev.jlens.model.weights.torch;
 
 import dev.jlens.model.weights.torch.Pickled.PyDict;
-import dev.jlens.model.weights.torch.Pickled.Tuple;
 import dev.jlens.tensor.Tensor;
-import dev.jlens.tensor.storage.SegmentStorage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
@@ -21,7 +20,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,14 +51,9 @@ public final class TorchCheckpoint implements AutoCloseable {
         Arena arena = Arena.ofShared();
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
             MemorySegment file = ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size(), arena);
-            checkMagic(path, file);
-            Map<String, ZipDirectory.Entry> entries = ZipDirectory.read(path, file);
-            String prefix = archivePrefix(path, entries);
-            checkByteOrder(path, file, entries.get(prefix + "byteorder"));
-            ZipDirectory.Entry pickle = stored(path, entries.get(prefix + PICKLE));
-            Storages storages = new Storages(path, file, entries, prefix);
-            Object root = Unpickler.load(path, prefix + PICKLE, file.asSlice(pickle.dataOffset(), pickle.size()),
-                    storages::load);
+            Storages storages = new Storages(path, file);
+            Object root = LegacyFormat.isLegacy(file) ? LegacyFormat.read(path, file, storages)
+                    : readZip(path, file, storages);
             return stateDict(path, arena, root, storages);
         } catch (IOException e) {
             arena.close();
@@ -94,20 +87,35 @@ public final class TorchCheckpoint implements AutoCloseable {
         }
     }
 
-    /** A zip starts with a local header; the legacy format (before PyTorch 1.6) is a bare pickle. */
-    private static void checkMagic(Path path, MemorySegment file) {
+    /** The pickled object of a zip checkpoint, its storages placed at their entries' data. */
+    private static Object readZip(Path path, MemorySegment file, Storages storages) {
         int first = file.byteSize() >= 4 ? file.get(ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN),
                 0) : 0;
-        if (first == 0x04034b50) { // "PK\3\4"
-            return;
+        if (first != 0x04034b50) { // "PK\3\4"
+            throw new TorchFormatException(path, "neither a torch.save zip nor the legacy format: it starts with "
+                    + "neither a zip header nor the legacy magic number (" + file.byteSize() + " bytes)");
         }
-        if (file.byteSize() > 0 && (file.get(ValueLayout.JAVA_BYTE, 0) & 0xFF) == 0x80) {
-            throw new TorchFormatException(path, "the legacy torch.save format (before PyTorch 1.6, or "
-                    + "_use_new_zipfile_serialization=False) is not supported; re-save it with torch.save in a "
-                    + "current PyTorch");
-        }
-        throw new TorchFormatException(path, "not a torch.save zip: it does not start with a zip header ("
-                + file.byteSize() + " bytes)");
+        Map<String, ZipDirectory.Entry> entries = ZipDirectory.read(path, file);
+        String prefix = archivePrefix(path, entries);
+        checkByteOrder(path, file, entries.get(prefix + "byteorder"));
+        ZipDirectory.Entry pickle = stored(path, entries.get(prefix + PICKLE));
+        return Unpickler.load(path, prefix + PICKLE, file.asSlice(pickle.dataOffset(), pickle.size()),
+                (pid, offset) -> {
+                    String at = prefix + PICKLE + " byte " + offset + ": ";
+                    StorageRef ref = storages.register(pid, 5, at);
+                    ZipDirectory.Entry entry = entries.get(prefix + "data/" + ref.key());
+                    if (entry == null) {
+                        throw new TorchFormatException(path, at + "storage '" + ref.key() + "' has no zip entry "
+                                + prefix + "data/" + ref.key());
+                    }
+                    stored(path, entry);
+                    if (ref.numel() > entry.size() / ref.dtype().byteSize()) {
+                        throw new TorchFormatException(path, at + "storage '" + ref.key() + "' claims " + ref.numel()
+                                + " " + ref.dtype() + " elements but its entry holds " + entry.size() + " bytes");
+                    }
+                    storages.place(ref.key(), entry.dataOffset());
+                    return ref;
+                });
     }
 
     /** The folder ("archive/") that holds data.pkl: exactly one top-level folder may. */
@@ -167,67 +175,5 @@ public final class TorchCheckpoint implements AutoCloseable {
             }
         }
         return new TorchCheckpoint(path, arena, tensors, others);
-    }
-
-    /** The storages named by persistent ids: each checked against its zip entry, mapped once, shared by views. */
-    private static final class Storages {
-        private final Path path;
-        private final MemorySegment file;
-        private final Map<String, ZipDirectory.Entry> entries;
-        private final String prefix;
-        private final Map<String, StorageRef> refs = new HashMap<>();
-        private final Map<String, SegmentStorage> mapped = new HashMap<>();
-
-        Storages(Path path, MemorySegment file, Map<String, ZipDirectory.Entry> entries, String prefix) {
-            this.path = path;
-            this.file = file;
-            this.entries = entries;
-            this.prefix = prefix;
-        }
-
-        /** ('storage', torch.XStorage, key, location, numel), read at pickle byte {@code offset}. */
-        StorageRef load(Tuple pid, long offset) {
-            List<Object> id = pid.items();
-            String at = prefix + PICKLE + " byte " + offset + ": ";
-            if (id.size() != 5 || !"storage".equals(id.get(0)) || !(id.get(1) instanceof Pickled.Global g)
-                    || !(id.get(2) instanceof String key) || !(id.get(3) instanceof String)
-                    || !(id.get(4) instanceof Long numel)) {
-                throw new TorchFormatException(path, at + "persistent id " + Pickled.describe(pid) + " is not "
-                        + "('storage', type, key, location, numel)");
-            }
-            TorchDType type = TorchGlobals.storageType(g);
-            if (type == null) {
-                throw new TorchFormatException(path, at + "persistent id names " + g + ", not a storage type");
-            }
-            ZipDirectory.Entry entry = entries.get(prefix + "data/" + key);
-            if (entry == null) {
-                throw new TorchFormatException(path, at + "storage '" + key + "' has no zip entry " + prefix + "data/"
-                        + key);
-            }
-            stored(path, entry);
-            if (numel < 0 || numel > entry.size() / type.byteSize()) {
-                throw new TorchFormatException(path, at + "storage '" + key + "' claims " + numel + " " + type
-                        + " elements but its entry holds " + entry.size() + " bytes");
-            }
-            StorageRef ref = new StorageRef(key, type, numel, entry.dataOffset());
-            StorageRef earlier = refs.putIfAbsent(key, ref);
-            if (earlier != null && !earlier.equals(ref)) {
-                throw new TorchFormatException(path, at + "storage '" + key + "' is named as " + earlier.dtype() + " x "
-                        + earlier.numel() + " and as " + type + " x " + numel);
-            }
-            return ref;
-        }
-
-        /** The tensor as a view of its storage's mapped bytes. */
-        Tensor view(TorchTensor t) {
-            StorageRef s = t.storage();
-            SegmentStorage storage = mapped.computeIfAbsent(s.key(), k -> new SegmentStorage(
-                    file.asSlice(s.dataOffset(), s.numel() * s.dtype().byteSize()), s.dtype().dtype()));
-            int[] strides = new int[t.shape().length];
-            for (int i = 0; i < strides.length; i++) { // checked: a dim of size > 1 has stride * (size - 1) < 2^31
-                strides[i] = (int) Math.min(t.strides()[i], Integer.MAX_VALUE);
-            }
-            return Tensor.view(storage, t.shape(), strides, (int) t.offset());
-        }
     }
 }

@@ -50,16 +50,26 @@ final class Unpickler {
     private long pos;
     private long opStart;
 
-    private Unpickler(Path path, String name, MemorySegment bytes, PersistentLoader persistent) {
+    /** A pickle's value and the offset just past its STOP. */
+    record Loaded(Object value, long end) {}
+
+    private Unpickler(Path path, String name, MemorySegment bytes, long start, PersistentLoader persistent) {
         this.path = path;
         this.name = name;
         this.bytes = bytes;
         this.persistent = persistent;
+        this.pos = start;
     }
 
     /** The value the pickle {@code bytes} (entry {@code name} of {@code path}, for errors) builds. */
     static Object load(Path path, String name, MemorySegment bytes, PersistentLoader persistent) {
-        return new Unpickler(path, name, bytes, persistent).run();
+        return loadAt(path, name, bytes, 0, persistent).value();
+    }
+
+    /** The pickle starting at offset {@code start} of {@code bytes} (several follow each other in legacy files). */
+    static Loaded loadAt(Path path, String name, MemorySegment bytes, long start, PersistentLoader persistent) {
+        Unpickler u = new Unpickler(path, name, bytes, start, persistent);
+        return new Loaded(u.run(), u.pos);
     }
 
     private Object run() {

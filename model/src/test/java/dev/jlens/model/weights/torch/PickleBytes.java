@@ -15,6 +15,11 @@ final class PickleBytes {
         return op(0x80).op(2);
     }
 
+    PickleBytes raw(byte... bytes) {
+        out.writeBytes(bytes);
+        return this;
+    }
+
     PickleBytes op(int code) {
         out.write(code);
         return this;
@@ -76,9 +81,19 @@ final class PickleBytes {
      * ('storage', torch.{type}, key, 'cpu', numel).
      */
     PickleBytes tensor(String type, String key, long numel, long offset, long[] shape, long[] strides) {
+        return tensor(type, key, numel, offset, shape, strides, false);
+    }
+
+    /** As above; {@code legacy} adds the legacy format's sixth id field, view_metadata None. */
+    PickleBytes tensor(String type, String key, long numel, long offset, long[] shape, long[] strides,
+            boolean legacy) {
         global("torch._utils", "_rebuild_tensor_v2");
         op('(');
-        op('(').str("storage").global("torch", type).str(key).str("cpu").integer(numel).op('t');
+        op('(').str("storage").global("torch", type).str(key).str("cpu").integer(numel);
+        if (legacy) {
+            op('N');
+        }
+        op('t');
         persid = at();
         op('Q');
         integer(offset).ints(shape).ints(strides).op(0x89);

@@ -271,13 +271,54 @@ class TorchCheckpointFuzzTest {
         assertEquals(at(offset) + "memo entry 7 was never stored", pickleError(memo));
     }
 
+    /** A legacy-format file holding {w: float [3, 4]} whose storage header says {@code count} elements. */
+    static byte[] legacy(long count) {
+        PickleBytes p = new PickleBytes().raw((byte) 0x80, (byte) 2, (byte) 0x8a, (byte) 10, (byte) 0x6c,
+                (byte) 0xfc, (byte) 0x9c, (byte) 0x46, (byte) 0xf9, (byte) 0x20, (byte) 0x6a, (byte) 0xa8, (byte) 0x50,
+                (byte) 0x19, (byte) '.');
+        p.proto().op('M').op(0xe9).op(0x03).op('.');                          // protocol version 1001
+        p.proto().op('}').str("little_endian").op(0x88).op('s').op('.');       // sys_info
+        p.proto().op('}').op('(').str("w");
+        p.tensor("FloatStorage", "0", 12, 0, new long[] {3, 4}, new long[] {4, 1}, true).op('u').op('.');
+        p.proto().op(']').op('(').str("0").op('e').op('.');                   // the storage keys
+        java.nio.ByteBuffer data = java.nio.ByteBuffer.allocate(8 + 48).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        data.putLong(count);
+        for (int i = 0; i < 12; i++) {
+            data.putFloat(i + 0.5f);
+        }
+        return p.raw(data.array()).bytes();
+    }
+
+    @Test
+    void theLegacyFormatReadsAndEveryTruncationOrCorruptionIsAnError() throws IOException {
+        byte[] good = legacy(12);
+        Files.write(file(), good);
+        try (TorchCheckpoint ck = TorchCheckpoint.open(file())) {
+            assertEquals(6.5f, ck.tensors().get("w").get(1, 2));
+        }
+        assertEquals(file() + ": storage '0' at byte " + (good.length - 56) + ": its element count 13 differs from the "
+                + "12 the object names", error(legacy(13)));
+        for (int n = 0; n < good.length; n++) {
+            String message = error(Arrays.copyOf(good, n));
+            assertTrue(message.startsWith(file() + ": "), message);
+        }
+        SplittableRandom random = new SplittableRandom(6);
+        for (int trial = 0; trial < 2000; trial++) {
+            byte[] bad = good.clone();
+            bad[random.nextInt(bad.length)] = (byte) random.nextInt(256);
+            Files.write(file(), bad);
+            try (TorchCheckpoint ck = TorchCheckpoint.open(file())) {
+                ck.tensors().values().forEach(Tensor::toArray);
+            } catch (TorchFormatException expected) {
+                assertTrue(expected.getMessage().startsWith(file() + ": "));
+            }
+        }
+    }
+
     @Test
     void otherFileFormats() throws IOException {
-        assertEquals(file() + ": the legacy torch.save format (before PyTorch 1.6, or _use_new_zipfile_serialization"
-                + "=False) is not supported; re-save it with torch.save in a current PyTorch",
-                error(new byte[] {(byte) 0x80, 2, (byte) 0x8a, 10}));
-        assertEquals(file() + ": not a torch.save zip: it does not start with a zip header (3 bytes)",
-                error("{}\n".getBytes()));
+        assertEquals(file() + ": neither a torch.save zip nor the legacy format: it starts with neither a zip header "
+                + "nor the legacy magic number (3 bytes)", error("{}\n".getBytes()));
         byte[] deflated = new TorchZipBytes().pickle(new PickleBytes().proto().op('}').op('.').bytes())
                 .deflatePickle().bytes();
         assertEquals(file() + ": zip entry 'archive/data.pkl' is compressed (method 8); torch.save stores entries "
