@@ -32,7 +32,7 @@ public final class CpuBackend implements Backend {
     @Override
     public String unavailableReason() {
         return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent() ? null
-                : "the JVM was started without --add-modules=jdk.incubator.vector";
+                : "the Vector API module is missing: add --add-modules=jdk.incubator.vector to the java command";
     }
 
     @Override
