@@ -94,8 +94,8 @@ public interface Backend {
     }
 
     /**
-     * Causal attention, all heads: q [B, Pq, H, E], k and v [B, Pk, H, E] with Pq <= Pk, query i sitting at
-     * absolute position Pk - Pq + i; z[b,i,h] = sum_j softmax_j(scale * q.k_j) v_j over keys j <= that position
+     * Causal attention, all heads: q [B, Pq, H, E], k and v [B, Pk, H, E] with Pq &lt;= Pk, query i sitting at
+     * absolute position Pk - Pq + i; z[b,i,h] = sum_j softmax_j(scale * q.k_j) v_j over keys j &lt;= that position
      * whose {@code keyMask} [B, Pk] entry is non-zero (keyMask may be null). Returns z [B, Pq, H, E]. A query
      * with no visible key gets z = 0.
      */
