@@ -19,6 +19,9 @@ import java.lang.foreign.MemorySegment;
  * then calls the kernel. Weights passed through {@link #prepareWeight} are packed once for {@link Matmul}.
  */
 public final class CpuBackend implements Backend {
+    /** The backend, stateless; {@link java.util.ServiceLoader} makes one through this constructor. */
+    public CpuBackend() {}
+
     @Override
     public String name() {
         return "cpu";

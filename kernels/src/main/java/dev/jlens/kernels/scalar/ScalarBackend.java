@@ -21,6 +21,9 @@ import java.util.stream.IntStream;
  * {@code -Djlens.backend=scalar}; lowest priority otherwise.
  */
 public final class ScalarBackend implements Backend {
+    /** The backend, stateless; {@link java.util.ServiceLoader} makes one through this constructor. */
+    public ScalarBackend() {}
+
     @Override
     public String name() {
         return "scalar";
