@@ -54,7 +54,8 @@ readme_block "" 1 >"$WORK/expected.txt"
 for f in "$APP/pom.xml" "$APP/src/main/java/Example.java" "$WORK/expected.txt"; do
   [ -s "$f" ] || fail "README.md's 'Use it from Maven' section has no block for $(basename "$f")"
 done
-grep -q '<artifactId>jlens-model</artifactId>' "$APP/pom.xml" || fail "the README's pom.xml does not depend on jlens-model"
+grep -q '<artifactId>jlens-model</artifactId>' "$APP/pom.xml" \
+  || fail "the README's pom.xml does not depend on jlens-model"
 
 step "build and run the example (mvn -q compile exec:exec)"
 start=$(date +%s)

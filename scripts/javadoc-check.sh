@@ -23,7 +23,10 @@ fi
 
 sed -e 's/^-Xdoclint:.*/-Xdoclint:all/' "$DOCS/options" | awk -v out="'$WORK/html'" \
   'prev == "-d" { $0 = out } { print; prev = $0 }' >"$WORK/options"
-grep -qx -- '-Xdoclint:all' "$WORK/options" || { echo "javadoc-check: FAILED at step 2: no -Xdoclint in options" >&2; exit 1; }
+if ! grep -qx -- '-Xdoclint:all' "$WORK/options"; then
+  echo "javadoc-check: FAILED at step 2: the plugin's options file has no -Xdoclint line to replace" >&2
+  exit 1
+fi
 if ! (cd "$DOCS" && "$JAVA_HOME/bin/javadoc" @"$WORK/options" @packages) >"$WORK/out.log" 2>"$WORK/err.log"; then
   strip <"$WORK/err.log" | grep -E ': error' | head -n 40 >&2
   echo "javadoc-check: FAILED at step 2 (javadoc with -Xdoclint:all): errors above" >&2

@@ -30,7 +30,10 @@ public enum PatchType {
     ATTN_HEAD_V_BY_POS("v", PatchSetter.LAYER_POS_HEAD_VECTOR),
     /** {@code get_act_patch_attn_head_pattern_by_pos}: pattern patched, result [n_layers, n_heads, dest_pos]. */
     ATTN_HEAD_PATTERN_BY_POS("pattern", PatchSetter.LAYER_HEAD_POS_PATTERN),
-    /** {@code get_act_patch_attn_head_pattern_dest_src_pos}: pattern patched, result [n_layers, n_heads, dest_pos, src_pos]. */
+    /**
+     * {@code get_act_patch_attn_head_pattern_dest_src_pos}: pattern patched, result [n_layers, n_heads, dest_pos,
+     * src_pos].
+     */
     ATTN_HEAD_PATTERN_DEST_SRC_POS("pattern", PatchSetter.LAYER_HEAD_DEST_SRC_POS_PATTERN),
     /** {@code get_act_patch_attn_head_out_all_pos}: z patched, result [n_layers, n_heads]. */
     ATTN_HEAD_OUT_ALL_POS("z", PatchSetter.LAYER_HEAD_VECTOR),
