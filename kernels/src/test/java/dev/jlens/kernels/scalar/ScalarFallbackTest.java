@@ -3,7 +3,9 @@ package dev.jlens.kernels.scalar;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
+import dev.jlens.kernels.cuda.Cuda;
 import dev.jlens.kernels.cuda.SelectBackendMain;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -11,9 +13,11 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
+/** Where a CUDA device is usable, cuda is chosen whatever the flag; this covers machines without one. */
 class ScalarFallbackTest {
     @Test
     void aJvmWithoutTheFlagWarnsByNameAndRunsOnTheScalarBackend() throws Exception {
+        assumeFalse(Cuda.available(), "a CUDA device is usable here, so the fallback is not the scalar backend");
         List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
                 SelectBackendMain.class.getName());
