@@ -25,7 +25,7 @@ step "temporary local repository"
 REPO=$WORK/repo
 mkdir -p "$REPO/dev/jlens" "$M2"
 for entry in "$M2"/*; do
-  [ "$(basename "$entry")" = dev ] || ln -s "$entry" "$REPO/"
+  [ -e "$entry" ] && [ "$(basename "$entry")" != dev ] && ln -s "$entry" "$REPO/"
 done
 for entry in "$M2"/dev/*; do
   [ -e "$entry" ] && [ "$(basename "$entry")" != jlens ] && ln -s "$entry" "$REPO/dev/"
