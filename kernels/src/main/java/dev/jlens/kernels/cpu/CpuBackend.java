@@ -12,6 +12,8 @@ import dev.jlens.tensor.backend.UnaryOp;
 import dev.jlens.tensor.storage.HeapStorage;
 import dev.jlens.tensor.storage.SegmentStorage;
 import java.lang.foreign.MemorySegment;
+import java.util.LinkedHashMap;
+import java.util.SequencedMap;
 
 /**
  * Tensor-level entry of the CPU kernels. Each op brings its inputs into the layout its kernel wants — contiguous
@@ -43,6 +45,17 @@ public final class CpuBackend implements Backend {
         String width = VectorWidth.SCALAR ? "scalar twins (-Djlens.vectorBits=0)"
                 : "Vector API " + VectorWidth.bits() + "-bit";
         return "cpu (" + width + ", " + CpuThreads.COUNT + " threads)";
+    }
+
+    @Override
+    public SequencedMap<String, String> settings() {
+        SequencedMap<String, String> s = new LinkedHashMap<>();
+        s.put("vector width", VectorWidth.SCALAR ? "0: scalar twins (-Djlens.vectorBits=0)"
+                : VectorWidth.bits() + "-bit" + (System.getProperty("jlens.vectorBits") == null
+                ? " (the machine's preferred; -Djlens.vectorBits=N forces one)" : " (-Djlens.vectorBits)"));
+        s.put("worker threads", CpuThreads.COUNT + (System.getProperty("jlens.threads") == null
+                ? " (all cores; -Djlens.threads=N to change)" : " (-Djlens.threads)"));
+        return s;
     }
 
     @Override

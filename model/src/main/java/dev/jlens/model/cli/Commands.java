@@ -105,10 +105,12 @@ final class Commands {
                             """,
                     List.of("./jlens verify --model gpt2 --tokens 50256,464,3290 --reference hf_logits.npy "
                             + "--no-processing")),
-            new Spec("selfcheck", Set.of(), Set.of(), "selfcheck", """
-                            compare every hot kernel of the backend in use with the scalar oracle
+            new Spec("selfcheck", Set.of(), Set.of(), "selfcheck [--backend cpu|scalar|cuda]", """
+                            one table: the backend, vector width, worker threads, transparent huge pages and CUDA
+                            status (device, or why not), then every hot kernel of the backend against the scalar
+                            oracle; exit 1 when a kernel is out of tolerance
                             """,
-                    List.of("./jlens selfcheck", "./jlens selfcheck --backend scalar")));
+                    List.of("./jlens selfcheck", "./jlens selfcheck --backend cuda")));
 
     private Commands() {}
 

@@ -7,7 +7,6 @@ import dev.jlens.model.builtin.InductionModel;
 import dev.jlens.model.pretrained.Pretrained;
 import dev.jlens.model.weights.HubException;
 import dev.jlens.model.weights.ProcessingOptions;
-import dev.jlens.tensor.backend.Backend;
 import dev.jlens.tensor.backend.Backends;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -188,10 +187,6 @@ public final class Main {
     }
 
     private static int selfCheck() {
-        Backend backend = Backends.selected();
-        System.out.println("jlens backend: " + backend.describe());
-        boolean ok = SelfCheck.run(backend, System.out);
-        System.out.println(ok ? "self-check passed" : "self-check FAILED");
-        return ok ? 0 : 1;
+        return SelfCheck.run(Backends.selected(), System.out) ? 0 : 1;
     }
 }

@@ -2,6 +2,8 @@
 package dev.jlens.tensor.backend;
 
 import dev.jlens.tensor.Tensor;
+import java.util.SequencedMap;
+import java.util.LinkedHashMap;
 
 /**
  * A compute backend, discovered through {@link java.util.ServiceLoader} and chosen by {@link Backends}.
@@ -24,6 +26,14 @@ public interface Backend {
 
     /** One line for the log: name and configuration (vector width, threads, device). */
     String describe();
+
+    /**
+     * The CPU settings this backend runs with, as label -> value in display order ("vector width", "worker
+     * threads"), for {@code ./jlens selfcheck}; empty when it has none to report.
+     */
+    default SequencedMap<String, String> settings() {
+        return new LinkedHashMap<>();
+    }
 
     /** A new zero-filled tensor. */
     Tensor zeros(int... shape);
