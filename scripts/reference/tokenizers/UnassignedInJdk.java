@@ -11,7 +11,8 @@ public class UnassignedInJdk {
             if (unassigned && start < 0) {
                 start = cp;
             } else if (!unassigned && start >= 0) {
-                out.append(out.length() > 1 ? "," : "").append('[').append(start).append(',').append(cp - 1).append(']');
+                out.append(out.length() > 1 ? "," : "").append('[').append(start).append(',').append(cp - 1)
+                        .append(']');
                 start = -1;
             }
         }

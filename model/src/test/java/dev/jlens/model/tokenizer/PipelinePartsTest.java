@@ -41,7 +41,8 @@ class PipelinePartsTest {
     void splitBehaviorsAsInHfSplitTests() {
         String s = "How are you doing?";
         assertEquals(List.of("How", "are", "you", "doing", "?"), split(s, SplitPieces.Behavior.Removed));
-        assertEquals(List.of("How", " ", "are", " ", "you", " ", "doing", "?"), split(s, SplitPieces.Behavior.Isolated));
+        assertEquals(List.of("How", " ", "are", " ", "you", " ", "doing", "?"),
+                split(s, SplitPieces.Behavior.Isolated));
         assertEquals(List.of("How ", "are ", "you ", "doing", "?"), split(s, SplitPieces.Behavior.MergedWithPrevious));
         assertEquals(List.of("How", " are", " you", " doing", "?"), split(s, SplitPieces.Behavior.MergedWithNext));
         assertEquals(List.of("How", " ", "are", " ", "you", " ", "doing?"), split(s, SplitPieces.Behavior.Contiguous));
@@ -89,7 +90,8 @@ class PipelinePartsTest {
         assertEquals(List.of("#0", " my name ", "#0", " a<mask> <mask>ony ", "#0"),
                 extract(mask, "<mask> My name <mask> A<mask> <mask>ony <mask>"));
         // punctuation and '-' are not word chars; a combining mark (U+0330) is
-        assertEquals(List.of("#0", ", ", "#0", "- \u25cc\u0330<mask>"), extract(mask, "<mask>, <mask>- \u25cc\u0330<mask>"));
+        assertEquals(List.of("#0", ", ", "#0", "- \u25cc\u0330<mask>"),
+                extract(mask, "<mask>, <mask>- \u25cc\u0330<mask>"));
     }
 
     @Test
