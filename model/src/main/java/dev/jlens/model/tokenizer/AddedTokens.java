@@ -7,10 +7,12 @@
 package dev.jlens.model.tokenizer;
 
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /** The added tokens of a vocabulary and the splitter over them; immutable and thread-safe. */
@@ -78,6 +80,8 @@ final class AddedTokens {
     private static final class Matcher {
         /** Tokens by first char, longest first; at the first position where any matches, the longest wins. */
         private final Map<Character, Token[]> byFirstChar = new HashMap<>();
+        /** The first chars of the tokens, so that most positions are passed over without a map lookup. */
+        private final BitSet firstChars = new BitSet(Character.MAX_VALUE + 1);
 
         Matcher(List<Token> tokens) {
             Map<Character, List<Token>> groups = new HashMap<>();
@@ -89,19 +93,19 @@ final class AddedTokens {
             groups.forEach((c, list) -> {
                 list.sort(Comparator.comparingInt((Token t) -> t.content.length()).reversed());
                 byFirstChar.put(c, list.toArray(Token[]::new));
+                firstChars.set(c);
             });
         }
 
-        void split(String s, java.util.function.Consumer<String> text, Sink sink) {
+        void split(String s, Consumer<String> text, Sink sink) {
             int offset = 0; // end of what has been handed on
             int from = 0; // where the search for the next match starts (the end of the last raw match)
             while (!byFirstChar.isEmpty()) {
                 int start = -1;
                 Token match = null;
                 for (int i = from; i < s.length() && match == null; i++) {
-                    Token[] candidates = byFirstChar.get(s.charAt(i));
-                    if (candidates != null) {
-                        for (Token t : candidates) {
+                    if (firstChars.get(s.charAt(i))) {
+                        for (Token t : byFirstChar.get(s.charAt(i))) {
                             if (s.startsWith(t.content, i)) {
                                 start = i;
                                 match = t;

@@ -185,6 +185,7 @@ public final class Gpt2Tokenizer {
      * tokenizer_config.json beside it, else the special token leading the post-processor's template (Llama 3's
      * {@code <|begin_of_text|>}), else {@code <|endoftext|>}.
      *
+     * @return the BOS id
      * @throws IllegalStateException when the tokenizer names no BOS token
      */
     public int bosTokenId() {
@@ -195,6 +196,7 @@ public final class Gpt2Tokenizer {
      * The EOS id; for GPT-2 the same as {@link #bosTokenId()}. For a tokenizer.json: {@code eos_token} of the
      * tokenizer_config.json beside it, else the special token ending the template, else {@code <|endoftext|>}.
      *
+     * @return the EOS id
      * @throws IllegalStateException when the tokenizer names no EOS token
      */
     public int eosTokenId() {
@@ -205,6 +207,7 @@ public final class Gpt2Tokenizer {
      * The PAD id: {@code pad_token} of a tokenizer_config.json beside the tokenizer.json, else the EOS id, as
      * TransformerLens sets it when a tokenizer has none (for GPT-2, {@code <|endoftext|>}).
      *
+     * @return the PAD id
      * @throws IllegalStateException when the tokenizer names neither a PAD nor an EOS token
      */
     public int padTokenId() {

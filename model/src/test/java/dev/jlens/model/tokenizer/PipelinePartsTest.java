@@ -12,6 +12,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -120,6 +121,21 @@ class PipelinePartsTest {
         assertEquals("", n.normalize(" \t\u2000\n"));
         assertEquals("\u2581hello", n.normalize("  Hello\u0085"));
         assertEquals("\u2581οδοσ i\u0307", n.normalize("ΟΔΟΣ \u0130"));
+    }
+
+    /** processors/bert.rs: [CLS] A [SEP] and [CLS] A [SEP] B [SEP]; a template's special token may have several ids. */
+    @Test
+    void bertProcessingAndMultiIdTemplateTokens() {
+        PostProcessor bert = PostProcessor.of(json("{\"type\": \"BertProcessing\", \"sep\": [\"[SEP]\", 102], "
+                + "\"cls\": [\"[CLS]\", 101]}"));
+        assertEquals(List.of(101, 7, 8, 102), Arrays.stream(bert.apply(new int[] {7, 8}, null)).boxed().toList());
+        assertEquals(List.of(101, 7, 102, 9, 102), Arrays.stream(bert.apply(new int[] {7}, new int[] {9})).boxed()
+                .toList());
+        PostProcessor template = PostProcessor.of(json("{\"type\": \"TemplateProcessing\", \"single\": [{\"Sequence\": "
+                + "{\"id\": \"A\", \"type_id\": 0}}, {\"SpecialToken\": {\"id\": \"<eos>\", \"type_id\": 0}}], "
+                + "\"pair\": null, \"special_tokens\": {\"<eos>\": {\"id\": \"<eos>\", \"ids\": [5, 6], "
+                + "\"tokens\": [\"<\", \"eos>\"]}}}"));
+        assertEquals(List.of(1, 2, 5, 6), Arrays.stream(template.apply(new int[] {1, 2}, null)).boxed().toList());
     }
 
     private String refusal(String tokenizerJson) {
