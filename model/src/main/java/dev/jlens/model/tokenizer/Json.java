@@ -118,6 +118,14 @@ final class Json {
         throw fail("should be a JSON object but is " + describe());
     }
 
+    /** The raw elements of this array, for large arrays (merges) read without wrapping each value. */
+    List<?> items() {
+        if (value instanceof List<?> items) {
+            return items;
+        }
+        throw fail("should be a JSON array but is " + describe());
+    }
+
     /** The elements of this array, each with its index in the path. */
     List<Json> list() {
         if (!(value instanceof List<?> items)) {

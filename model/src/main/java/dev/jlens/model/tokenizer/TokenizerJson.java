@@ -48,8 +48,10 @@ record TokenizerJson(Vocabulary vocab, List<AddedTokens.Token> added, Pipeline p
             throw decoder.unsupported("jlens decodes byte-level BPE with the ByteLevel decoder");
         }
         Map<String, Integer> vocab = new LinkedHashMap<>();
-        for (var e : model.get("vocab").object().entrySet()) {
-            vocab.put(e.getKey(), model.get("vocab").get(e.getKey()).integer());
+        Json vocabNode = model.get("vocab");
+        for (var e : vocabNode.object().entrySet()) {
+            vocab.put(e.getKey(), e.getValue() instanceof Long id && id >= 0 && id <= Integer.MAX_VALUE
+                    ? id.intValue() : vocabNode.get(e.getKey()).integer());
         }
         List<String[]> merges = merges(model.get("merges"));
         List<AddedTokens.Token> added = new ArrayList<>();
@@ -111,18 +113,24 @@ record TokenizerJson(Vocabulary vocab, List<AddedTokens.Token> added, Pipeline p
         }
     }
 
+    /** The merges as "a b" strings or [a, b] pairs; the raw values are read directly (280k of them for Llama 3). */
     private static List<String[]> merges(Json node) {
-        List<Json> items = node.list();
+        List<?> items = node.items();
         List<String[]> merges = new ArrayList<>(items.size());
-        for (Json m : items) {
-            if (m.isArray()) {
-                List<Json> pair = m.list();
-                if (pair.size() != 2) {
-                    throw m.fail("has " + pair.size() + " elements; a merge is [\"a\", \"b\"]");
+        for (int i = 0; i < items.size(); i++) {
+            Object m = items.get(i);
+            if (m instanceof List<?> pair && pair.size() == 2 && pair.get(0) instanceof String a
+                    && pair.get(1) instanceof String b) {
+                merges.add(new String[] {a, b});
+            } else if (m instanceof String s) {
+                int space = s.indexOf(' ');
+                if (space <= 0 || space == s.length() - 1 || s.indexOf(' ', space + 1) >= 0) {
+                    throw node.list().get(i).fail("is " + ByteLevel.quote(s) + "; a merge is two tokens separated by "
+                            + "one space");
                 }
-                merges.add(new String[] {pair.get(0).string(), pair.get(1).string()});
+                merges.add(new String[] {s.substring(0, space), s.substring(space + 1)});
             } else {
-                merges.add(HfFiles.splitMerge(m.string(), m.path()));
+                throw node.list().get(i).fail("should be \"a b\" or [\"a\", \"b\"]");
             }
         }
         return merges;

@@ -184,6 +184,17 @@ class PipelinePartsTest {
     }
 
     @Test
+    void malformedMergesAndIdsAreNamed() {
+        String head = "{\"pre_tokenizer\": {\"type\": \"ByteLevel\"}, \"model\": {\"type\": \"BPE\", \"vocab\": "
+                + "{\"a\": 0}, \"merges\": ";
+        assertEquals("model.merges[1] is \"a b c\"; a merge is two tokens separated by one space",
+                refusal(head + "[\"a a\", \"a b c\"]}}"));
+        assertEquals("model.merges[0] should be \"a b\" or [\"a\", \"b\"]", refusal(head + "[[\"a\"]]}}"));
+        assertEquals("token \"a\" has negative id -1",
+                refusal(head.replace("\"a\": 0", "\"a\": -1") + "[]}}"));
+    }
+
+    @Test
     void regexConstructsWithAnotherMeaningInJavaAreRefused() {
         String split = ", \"pre_tokenizer\": {\"type\": \"Sequence\", \"pretokenizers\": [{\"type\": \"Split\", "
                 + "\"pattern\": {\"Regex\": \"%s\"}, \"behavior\": \"Isolated\"}, {\"type\": \"ByteLevel\"}]}";
