@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.UnaryOperator;
 import java.util.zip.GZIPInputStream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -94,6 +95,24 @@ class PipelineGoldenTest {
             mismatches.add(ByteLevel.quote(text) + " " + what + ": reference " + Arrays.toString(want) + " jlens "
                     + Arrays.toString(got));
         }
+    }
+
+    /**
+     * BOS / EOS / PAD: from the template (Llama 3 style's BOS, id 3262 in its added_tokens), else <|endoftext|>
+     * (NeoX style, id 3256); a tokenizer_config.json beside the file wins, as transformers reads it.
+     */
+    @Test
+    void specialTokenIdsComeFromTheConfigTheTemplateOrEndOfText() throws IOException {
+        assertEquals(3262, load("llama3-style").bosTokenId());
+        assertEquals(3256, load("neox-style").bosTokenId());
+        assertEquals(3256, load("neox-style").padTokenId());
+        Path dir = Files.createDirectories(tmp.resolve("with-config"));
+        Path file = Files.copy(tokenizerFile("neox-style"), dir.resolve("tokenizer.json"));
+        Files.writeString(dir.resolve("tokenizer_config.json"), "{\"bos_token\": {\"content\": \"<|padding|>\"}, "
+                + "\"eos_token\": \"<|endoftext|>\", \"pad_token\": null}");
+        Gpt2Tokenizer configured = Gpt2Tokenizer.fromTokenizerJson(file);
+        assertEquals(List.of(3257, 3256, 3256),
+                List.of(configured.bosTokenId(), configured.eosTokenId(), configured.padTokenId()));
     }
 
     /** Decoding the reference's ids gives the text back, up to the NFC the pipeline applies. */
