@@ -89,11 +89,13 @@ final class Commands {
                             ./jlens patch --model induction-2l --act z --by-pos \\
                                   --clean " one two three four five six one two three four five six" \\
                                   --corrupted " one two three four five six red blue green pink gray black\"""")),
-            new Spec("tokenize", Set.of("--model", "--text"), Set.of("--no-bos", "--json"),
-                    "tokenize --model M --text T [--no-bos] [--json]", """
-                            token ids and string tokens of a text
+            new Spec("tokenize", Set.of("--model", "--tokenizer", "--text"), Set.of("--no-bos", "--json"),
+                    "tokenize (--model M | --tokenizer F) --text T [--no-bos] [--json]", """
+                            token ids and string tokens of a text, with a model's tokenizer or with a
+                            byte-level BPE tokenizer.json F (no model needed); BOS first unless --no-bos
                             """,
-                    List.of("./jlens tokenize --model gpt2 --text \"Hello world\"")),
+                    List.of("./jlens tokenize --model gpt2 --text \"Hello world\"",
+                            "./jlens tokenize --tokenizer path/to/tokenizer.json --text \"Hello world\"")),
             new Spec("logits", Set.of("--model", "--tokens", "--out"), Set.of("--no-processing"),
                     "logits --model M --tokens 50256,464,3290 [--tokens ...] [--no-processing] --out F.npy", """
                             float32 logits [batch, pos, vocab] as .npy

@@ -128,8 +128,11 @@ public final class Main {
                         System.out);
             }
             case "tokenize" -> {
-                yield TokenizeCommand.run(load(a.get("--model", InductionModel.NAME), false, env).tokenizer(),
-                        a.require("--text"), !a.has("--no-bos"), a.has("--json"), System.out);
+                var tokenizer = a.has("--tokenizer")
+                        ? TokenizeCommand.file(a.get("--tokenizer", null), a.has("--model"))
+                        : load(a.get("--model", InductionModel.NAME), false, env).tokenizer();
+                yield TokenizeCommand.run(tokenizer, a.require("--text"), !a.has("--no-bos"), a.has("--json"),
+                        System.out);
             }
             case "logits" -> {
                 yield LogitsCommands.logits(load(a.require("--model"), a.has("--no-processing"), env),
