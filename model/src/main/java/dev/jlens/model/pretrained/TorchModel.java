@@ -32,13 +32,13 @@ import java.util.stream.Stream;
 public final class TorchModel {
     private TorchModel() {}
 
-    /** True when {@code folder} holds a TL config.json (it has d_model) and one .pth or .pt file. */
+    /** True when {@code folder} holds a TL config.json (it has d_model, which Hugging Face configs lack). */
     public static boolean isTorchFolder(Path folder) {
         Path config = folder.resolve("config.json");
-        return Files.isRegularFile(config) && TlConfig.isTlConfig(config) && checkpoints(folder).size() == 1;
+        return Files.isRegularFile(config) && TlConfig.isTlConfig(config);
     }
 
-    /** The model in {@code folder} (see {@link #isTorchFolder}), processed, prepared for {@code backend}. */
+    /** The model in {@code folder} (a TL config.json and one .pth or .pt), processed, prepared for {@code backend}. */
     public static HookedGpt2 loadFolder(Path folder, ProcessingOptions processing, Backend backend) {
         List<Path> pth = checkpoints(folder);
         if (pth.size() != 1) {

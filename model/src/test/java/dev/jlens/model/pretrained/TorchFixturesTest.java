@@ -22,6 +22,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -67,6 +68,14 @@ class TorchFixturesTest {
         assertTrue(cfg.useAttnResult());
         assertEquals(List.of(2, 32, 4, 8, 61, 16), List.of(cfg.nLayers(), cfg.dModel(), cfg.nHeads(), cfg.dHead(),
                 cfg.dVocab(), cfg.nCtx()));
+    }
+
+    @Test
+    void aTlFolderWithoutExactlyOneCheckpointIsNamed(@TempDir Path dir) throws IOException {
+        Files.copy(FIXTURES.resolve("gpt2-tl/config.json"), dir.resolve("config.json"));
+        assertEquals(dir + ": expected one .pth or .pt checkpoint beside config.json, found []",
+                assertThrows(IllegalArgumentException.class, () -> Pretrained.load(dir.toString(),
+                        ProcessingOptions.none(), Map.of(), Backends.current())).getMessage());
     }
 
     @Test
