@@ -38,6 +38,7 @@ final class Commands {
     static final String COMMON = """
               --backend NAME   force a backend (scalar, cpu, cuda); default: the fastest available
               --device D       cuda or cpu: the same as --backend D (PyTorch's word)
+              --config F       a TransformerLens config JSON (cfg.to_dict()); --model is then a .pth state dict
               --verbose        on failure, print the stack trace as well as the one-line "jlens: ..." message
               --help, -h       print this command's usage and exit
             """;
@@ -90,11 +91,13 @@ final class Commands {
                             ./jlens patch --model induction-2l --act z --by-pos \\
                                   --clean " one two three four five six one two three four five six" \\
                                   --corrupted " one two three four five six red blue green pink gray black\"""")),
-            new Spec("tokenize", Set.of("--model", "--text"), Set.of("--no-bos", "--json"),
-                    "tokenize --model M --text T [--no-bos] [--json]", """
-                            token ids and string tokens of a text
+            new Spec("tokenize", Set.of("--model", "--tokenizer", "--text"), Set.of("--no-bos", "--json"),
+                    "tokenize (--model M | --tokenizer F) --text T [--no-bos] [--json]", """
+                            token ids and string tokens of a text, with a model's tokenizer or with a
+                            byte-level BPE tokenizer.json F (no model needed); BOS first unless --no-bos
                             """,
-                    List.of("./jlens tokenize --model gpt2 --text \"Hello world\"")),
+                    List.of("./jlens tokenize --model gpt2 --text \"Hello world\"",
+                            "./jlens tokenize --tokenizer path/to/tokenizer.json --text \"Hello world\"")),
             new Spec("logits", Set.of("--model", "--tokens", "--out"), Set.of("--no-processing"),
                     "logits --model M --tokens 50256,464,3290 [--tokens ...] [--no-processing] --out F.npy", """
                             float32 logits [batch, pos, vocab] as .npy
@@ -115,10 +118,12 @@ final class Commands {
                             """,
                     List.of("./jlens gradients --model gpt2 --tokens 50256,464,3290 --target 318 --pos -1 \\\n"
                             + "      --hooks hook_embed,blocks.0.hook_resid_pre,blocks.5.attn.hook_z --out grads")),
-            new Spec("selfcheck", Set.of(), Set.of(), "selfcheck", """
-                            compare every hot kernel of the backend in use with the scalar oracle
+            new Spec("selfcheck", Set.of(), Set.of(), "selfcheck [--backend cpu|scalar|cuda]", """
+                            one table: the backend, vector width, worker threads, transparent huge pages and CUDA
+                            status (device, or why not), then every hot kernel of the backend against the scalar
+                            oracle; exit 1 when a kernel is out of tolerance
                             """,
-                    List.of("./jlens selfcheck", "./jlens selfcheck --backend scalar")));
+                    List.of("./jlens selfcheck", "./jlens selfcheck --backend cuda")));
 
     private Commands() {}
 
