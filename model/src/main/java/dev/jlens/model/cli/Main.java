@@ -150,7 +150,7 @@ public final class Main {
             case "gradients" -> {
                 a.require("--target");
                 a.require("--pos");
-                yield GradientsCommand.run(load(a.require("--model"), a.has("--no-processing"), env),
+                yield GradientsCommand.run(load(a, a.require("--model"), a.has("--no-processing"), env),
                         LogitsCommands.rows(a.all("--tokens")), (int) a.number("--target", -1),
                         (int) a.number("--pos", -1), a.require("--hooks"), Path.of(a.require("--out")), System.out);
             }

@@ -60,6 +60,11 @@ final class Recorder implements Backend {
     }
 
     @Override
+    public java.util.SequencedMap<String, String> settings() {
+        return d.settings();
+    }
+
+    @Override
     public Tensor zeros(int... shape) {
         return d.zeros(shape);
     }

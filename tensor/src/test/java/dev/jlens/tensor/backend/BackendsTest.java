@@ -24,14 +24,31 @@ class BackendsTest {
                     case "name", "describe", "toString" -> name;
                     case "priority" -> priority;
                     case "unavailableReason" -> unavailable;
+                    case "decorates" -> name.equals("recorder of cpu") && args[0] == CPU_OF_DECORATOR[0];
                     default -> throw new UnsupportedOperationException(method.getName());
                 });
     }
 
+    private static final Backend[] CPU_OF_DECORATOR = new Backend[1];
     private final Backend cuda = fake("cuda", 100, "no CUDA driver");
     private final Backend cpu = fake("cpu", 50, null);
     private final Backend scalar = fake("scalar", 0, null);
     private final List<Backend> all = List.of(cuda, cpu, scalar);
+
+    @Test
+    void useKeepsACurrentDecoratorOfTheSameBackend() {
+        CPU_OF_DECORATOR[0] = cpu;
+        Backend recorder = fake("recorder of cpu", 50, null); // a gradient tape's recorder wrapping cpu
+        try (Backends.Scope outer = Backends.use(recorder)) {
+            try (Backends.Scope model = Backends.use(cpu)) { // a model's run on cpu stays recorded
+                assertSame(recorder, Backends.current());
+            }
+            try (Backends.Scope other = Backends.use(scalar)) { // another backend replaces it
+                assertSame(scalar, Backends.current());
+            }
+            assertSame(recorder, Backends.current());
+        }
+    }
 
     @Test
     void highestAvailablePriorityWins() {
