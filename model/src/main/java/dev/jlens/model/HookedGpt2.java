@@ -201,13 +201,9 @@ public final class HookedGpt2 implements HookedModule {
         Tensor resid;
         Tensor shortformerPos = null;
         if (options.startAtLayer() == 0) {
-            int batch = tokens.length;
-            int pos = tokens[0].length;
-            Tensor tokenEmbed = hookEmbed.forward(embed.tokens(tokens));
-            Tensor posEmbed = hookPosEmbed.forward(embed.positions(batch, pos, 0, options.attentionMask()));
-            boolean shortformer = cfg.positionalEmbeddingType() == PositionalEmbeddingType.SHORTFORMER;
-            resid = shortformer ? tokenEmbed : tokenEmbed.add(posEmbed);
-            shortformerPos = shortformer ? posEmbed : null;
+            Tensor[] embedded = embed(tokens, 0, options.attentionMask());
+            resid = embedded[0];
+            shortformerPos = embedded[1];
         } else {
             resid = options.startResidual();
         }
@@ -224,6 +220,40 @@ public final class HookedGpt2 implements HookedModule {
         Tensor loss = options.returnType().wantsLoss()
                 ? LmLoss.crossEntropy(logits, tokens, options.attentionMask(), options.lossPerToken()) : null;
         return new ModelOutput(options.returnType().wantsLogits() ? logits : null, loss, null);
+    }
+
+    /**
+     * hook_embed(W_E[tokens]) and hook_pos_embed(W_pos rows of positions offset.., counted by {@code mask} [batch,
+     * offset + pos] when given): {resid [batch, pos, d_model], shortformer positions or null}.
+     */
+    private Tensor[] embed(int[][] tokens, int offset, int[][] mask) {
+        Tensor tokenEmbed = hookEmbed.forward(embed.tokens(tokens));
+        Tensor posEmbed = hookPosEmbed.forward(embed.positions(tokens.length, tokens[0].length, offset, mask));
+        boolean shortformer = cfg.positionalEmbeddingType() == PositionalEmbeddingType.SHORTFORMER;
+        return shortformer ? new Tensor[] {tokenEmbed, posEmbed} : new Tensor[] {tokenEmbed.add(posEmbed), null};
+    }
+
+    /**
+     * TL forward(tokens, past_kv_cache=cache): logits [batch, n, d_vocab] of n new tokens [batch][n] that follow the
+     * positions held in {@code cache} and attend to them; {@code newMask} [batch][n] marks the new real tokens
+     * (null: all real). Appends the new positions' keys, values and mask to the cache. Hooks see the new positions
+     * only (hook_resid_pre [batch, n, d_model], hook_pattern [batch, head_index, n, cached + n]).
+     */
+    public Tensor forward(int[][] newTokens, int[][] newMask, KvCache cache) {
+        Inputs.checkCached(cfg, newTokens, newMask, cache);
+        try (Backends.Scope on = Backends.use(backend)) {
+            int n = newTokens[0].length;
+            int[][] mask = cache.maskWith(newMask, n); // [batch, cached + n] or null
+            Tensor keyMask = mask == null ? null : Inputs.maskTensor(mask);
+            Tensor[] embedded = embed(newTokens, cache.length(), mask);
+            Tensor resid = embedded[0];
+            for (int layer = 0; layer < cfg.nLayers(); layer++) {
+                BlockSuffix suffix = BlockSuffix.cached(cache.layer(layer), n);
+                resid = blocks.get(layer).forward(resid, embedded[1], keyMask, suffix);
+            }
+            cache.keepMask(mask);
+            return unembedResidual(resid);
+        }
     }
 
     /**
@@ -303,6 +333,27 @@ public final class HookedGpt2 implements HookedModule {
     /** Every activation of a full forward, with the batch dim. */
     public CachedRun runWithCache(int[][] tokens) {
         return runWithCache(tokens, NameFilter.all(), false, RunOptions.defaults());
+    }
+
+    /**
+     * TL generate(text): continues {@code prompt} (BOS first unless the options say otherwise) token by token with
+     * the model's persistent hooks and the options' hooks active, using a KV cache unless the options turn it off.
+     */
+    public Generated generate(String prompt, GenerateOptions options) {
+        return Generation.fromText(this, List.of(prompt), options);
+    }
+
+    /** TL generate(list of text): the prompts left-padded into one batch, each row continued independently. */
+    public Generated generate(List<String> prompts, GenerateOptions options) {
+        return Generation.fromText(this, prompts, options);
+    }
+
+    /**
+     * TL generate(tokens): continues token ids [batch][pos]; {@code mask} [batch][pos] (null: all real) marks real
+     * tokens of a left-padded batch (pads first; positions count from each row's first real token).
+     */
+    public Generated generate(int[][] tokens, int[][] mask, GenerateOptions options) {
+        return Generation.run(this, tokens, mask, options);
     }
 
     /**
