@@ -89,6 +89,21 @@ final class Commands {
                             ./jlens patch --model induction-2l --act z --by-pos \\
                                   --clean " one two three four five six one two three four five six" \\
                                   --corrupted " one two three four five six red blue green pink gray black\"""")),
+            new Spec("generate", Set.of("--model", "--prompt", "--tokens", "--max-new-tokens", "--temperature",
+                    "--top-k", "--top-p", "--seed", "--steer"), Set.of("--json", "--no-kv-cache", "--no-bos"), """
+                    generate --model M (--prompt P | --tokens IDS) [--prompt ...] --max-new-tokens N
+                    [--temperature T] [--top-k K] [--top-p P] [--seed S] [--steer LAYER:COEF:"text+":"text-" ...]
+                    [--no-kv-cache] [--no-bos] [--json]""", """
+                            continue each prompt (TL's generate; prompts of different lengths are left-padded into
+                            one batch): --temperature 0 is greedy (default 1), top-k and top-p restrict sampling,
+                            --seed makes sampling repeatable (default 0), a row stops at EOS; --steer adds
+                            COEF x (resid_pre(text+) - resid_pre(text-)) at block LAYER's first positions
+                            (activation addition); --json prints [{"prompt_ids", "new_ids", "text"}] per row
+                            """,
+                    List.of("./jlens generate --model gpt2 --prompt \"The cat sat on the\" --max-new-tokens 20 "
+                            + "--temperature 0",
+                            "./jlens generate --model gpt2 --prompt \"I think dogs are\" --max-new-tokens 30 "
+                            + "--steer 6:5:\"Love\":\"Hate\" --json")),
             new Spec("tokenize", Set.of("--model", "--text"), Set.of("--no-bos", "--json"),
                     "tokenize --model M --text T [--no-bos] [--json]", """
                             token ids and string tokens of a text

@@ -1,6 +1,7 @@
 // Entry point of ./jlens: parses the command, runs it, and turns errors into one line and an exit code.
 package dev.jlens.model.cli;
 
+import dev.jlens.model.GenerateOptions;
 import dev.jlens.model.HookedGpt2;
 import dev.jlens.model.builtin.BuiltinModels;
 import dev.jlens.model.builtin.InductionModel;
@@ -128,6 +129,12 @@ public final class Main {
                 yield PatchCommand.run(load(model, false, env), a.all("--clean"), a.all("--corrupted"), request,
                         System.out);
             }
+            case "generate" -> {
+                GenerateCommand.Request request = new GenerateCommand.Request(a.all("--prompt"), a.all("--tokens"),
+                        a.all("--steer"), a.has("--json"));
+                yield GenerateCommand.run(load(a.require("--model"), false, env), request, generateOptions(a),
+                        System.out);
+            }
             case "tokenize" -> {
                 yield TokenizeCommand.run(load(a.get("--model", InductionModel.NAME), false, env).tokenizer(),
                         a.require("--text"), !a.has("--no-bos"), a.has("--json"), System.out);
@@ -175,6 +182,28 @@ public final class Main {
             System.setProperty("jlens.backend", chosen);
         }
         return a;
+    }
+
+    /** generate's sampling flags; GenerateOptions checks their ranges and names the option. */
+    private static GenerateOptions.Builder generateOptions(Args a) {
+        GenerateOptions.Builder o = GenerateOptions.builder().maxNewTokens(integer(a, "--max-new-tokens", 10))
+                .temperature(a.number("--temperature", 1)).seed((long) a.number("--seed", 0))
+                .useKvCache(!a.has("--no-kv-cache")).prependBos(!a.has("--no-bos"));
+        if (a.has("--top-k")) {
+            o.topK(integer(a, "--top-k", 0));
+        }
+        if (a.has("--top-p")) {
+            o.topP(a.number("--top-p", 1));
+        }
+        return o;
+    }
+
+    private static int integer(Args a, String flag, int fallback) {
+        double v = a.number(flag, fallback);
+        if (v != Math.rint(v) || Math.abs(v) > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(flag + " expects an integer, got " + a.get(flag, null));
+        }
+        return (int) v;
     }
 
     /** --plot DIR, or null when not given; with --json the plot lines go to stderr to keep stdout JSON. */

@@ -133,6 +133,31 @@ class MainTest {
     }
 
     @Test
+    void generateCopiesWithInductionAndLeftPadsRowsOfDifferentLengths() {
+        // BOS + A + A[:2] continues with A[2:]; the shorter row is left-padded and continues as it would alone
+        String out = run("generate", "--model", "induction-2l", "--tokens", "50256,100,200,300,400,100,200",
+                "--tokens", "50256,7,8,9,7", "--max-new-tokens", "2", "--temperature", "0", "--json");
+        assertEquals("0\n[{\"prompt_ids\":[50256,100,200,300,400,100,200],\"new_ids\":[300,400],\"text\":\""
+                + Pretrained.load("induction-2l", ProcessingOptions.none()).toString(300, 400) + "\"},"
+                + "{\"prompt_ids\":[50256,7,8,9,7],\"new_ids\":[8,9],\"text\":\")*\"}]\n", out);
+        String uncached = run("generate", "--model", "induction-2l", "--tokens", "50256,7,8,9,7",
+                "--max-new-tokens", "2", "--temperature", "0", "--no-kv-cache", "--json");
+        assertTrue(uncached.contains("\"new_ids\":[8,9]"), uncached);
+    }
+
+    @Test
+    void generateRefusesBadOptionsNamingThem() {
+        String[] base = {"generate", "--model", "tiny-random", "--prompt", "Hi"};
+        fails("temperature must be", args(base, new String[] {"--temperature", "-1"}));
+        fails("top_p must be in (0, 1]", args(base, new String[] {"--top-p", "1.5"}));
+        fails("top_k must be at least 1", args(base, new String[] {"--top-k", "0"}));
+        fails("--max-new-tokens expects an integer", args(base, new String[] {"--max-new-tokens", "2.5"}));
+        fails("more than n_ctx 128", args(base, new String[] {"--max-new-tokens", "200"}));
+        fails("not both", args(base, new String[] {"--tokens", "1,2"}));
+        fails("--steer expects LAYER:COEF", args(base, new String[] {"--steer", "1:2"}));
+    }
+
+    @Test
     void logitsThenVerifyAgainstThemselvesAndAgainstAPerturbedCopy(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("logits.npy");
         assertTrue(run("logits", "--model", "tiny-random", "--tokens", "50256,464,3290", "--tokens", "1,2,3",
