@@ -18,11 +18,14 @@ import dev.jlens.model.components.Unembed;
 import dev.jlens.model.config.Gpt2Config;
 import dev.jlens.model.config.PositionalEmbeddingType;
 import dev.jlens.model.tokenizer.Gpt2Tokenizer;
+import dev.jlens.model.tokenizer.PaddingSide;
+import dev.jlens.model.tokenizer.TokenBatch;
 import dev.jlens.model.weights.StateDict;
 import dev.jlens.model.weights.ProcessingOptions;
 import dev.jlens.tensor.Tensor;
 import dev.jlens.tensor.backend.Backend;
 import dev.jlens.tensor.backend.Backends;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -171,6 +174,50 @@ public final class HookedGpt2 implements HookedModule {
     /** TL to_string(ids): the decoded text. */
     public String toString(int... ids) {
         return tokenizer().toString(ids);
+    }
+
+    /**
+     * TL to_tokens(prompts, prepend_bos, padding_side): ids [batch][pos] padded to the longest prompt with the PAD id
+     * and the mask that is 1 at real tokens; pass the mask to forward ({@link RunOptions#withAttentionMask}).
+     */
+    public TokenBatch toTokens(List<String> prompts, boolean prependBos, PaddingSide side) {
+        return tokenizer().toTokens(prompts, prependBos, side);
+    }
+
+    /** TL to_str_tokens(tokens): the text of each id. */
+    public List<String> toStrTokens(int... ids) {
+        return Arrays.stream(ids).mapToObj(tokenizer()::tokenString).toList();
+    }
+
+    /** TL to_str_tokens of a batch [batch][pos]: one list per row, pads included. */
+    public List<List<String>> toStrTokens(int[][] batch) {
+        return Arrays.stream(batch).map(this::toStrTokens).toList();
+    }
+
+    /** TL to_string(tokens [batch][pos]): each row decoded, pads included (no clean-up of spaces). */
+    public List<String> toString(int[][] batch) {
+        return Arrays.stream(batch).map(this::toString).toList();
+    }
+
+    /**
+     * TL get_token_position(token, input, mode): the index of the first ({@code last} false) or last occurrence of
+     * {@code token} in {@code ids}; throws "The token does not occur in the prompt" when it is absent.
+     */
+    public int getTokenPosition(int token, int[] ids, boolean last) {
+        int found = -1;
+        for (int p = 0; p < ids.length && (last || found < 0); p++) {
+            found = ids[p] == token ? p : found;
+        }
+        if (found < 0) {
+            throw new IllegalArgumentException("The token does not occur in the prompt: " + token + " ("
+                    + toStrTokens(token) + ") is not in " + Arrays.toString(ids));
+        }
+        return found;
+    }
+
+    /** getTokenPosition of the single token {@code token} (e.g. " Mary") in {@code text} tokenized with BOS. */
+    public int getTokenPosition(String token, String text, boolean last) {
+        return getTokenPosition(toSingleToken(token), toTokens(text)[0], last);
     }
 
     /** TL to_single_token(text): the one id of {@code text}; throws when it is not exactly one token. */

@@ -1,8 +1,10 @@
 // Metrics on logits as the seeds write them: logit difference of answer pairs, its 0-1 normalisation, and loss.
 package dev.jlens.model.analysis;
 
+import dev.jlens.model.LmLoss;
 import dev.jlens.tensor.Shape;
 import dev.jlens.tensor.Tensor;
+import java.util.Arrays;
 import java.util.function.DoubleUnaryOperator;
 import java.util.function.ToDoubleFunction;
 
@@ -55,7 +57,8 @@ public final class LogitMetrics {
 
     /**
      * Mean next-token loss over query positions [from, to): -log_softmax(logits[b, p])[tokens[b][p + 1]] averaged
-     * over batch and positions (the ablation seed's {@code -get_log_probs(logits, tokens)[:, from:to].mean()}).
+     * over batch and positions (the ablation seed's {@code -get_log_probs(logits, tokens)[:, from:to].mean()}); the
+     * same {@link LmLoss#nll} as forward's loss.
      */
     public static ToDoubleFunction<Tensor> nextTokenLoss(int[][] tokens, int from, int to) {
         int pos = tokens[0].length;
@@ -63,16 +66,18 @@ public final class LogitMetrics {
             throw new IllegalArgumentException("loss positions [" + from + ", " + to + ") must lie within [0, "
                     + (pos - 1) + ") for " + pos + " tokens");
         }
+        int[][] targets = new int[tokens.length][];
+        for (int b = 0; b < tokens.length; b++) {
+            targets[b] = Arrays.copyOfRange(tokens[b], from + 1, to + 1);
+        }
         return logits -> {
             checkLogits(logits, tokens.length);
-            Tensor logProbs = logits.narrow(1, from, to - from).logSoftmax(-1); // [batch, to - from, d_vocab]
+            float[] nll = LmLoss.nll(logits.narrow(1, from, to - from), targets).toArray(); // [batch, to - from]
             double sum = 0;
-            for (int b = 0; b < tokens.length; b++) {
-                for (int p = from; p < to; p++) {
-                    sum -= logProbs.get(b, p - from, tokens[b][p + 1]);
-                }
+            for (float x : nll) {
+                sum += x;
             }
-            return sum / (tokens.length * (to - from));
+            return sum / nll.length;
         };
     }
 
