@@ -75,13 +75,13 @@ public record GenerateOptions(int maxNewTokens, double temperature, Integer topK
 
         private Builder() {}
 
-        /** @param n tokens to add at most, at least 1 @return this */
+        /** Sets how many tokens to add at most. @param n at least 1 @return this */
         public Builder maxNewTokens(int n) {
             this.maxNewTokens = n;
             return this;
         }
 
-        /** @param t temperature, 0 for greedy @return this */
+        /** Sets the temperature. @param t 0 for greedy @return this */
         public Builder temperature(double t) {
             this.temperature = t;
             return this;
@@ -92,61 +92,61 @@ public record GenerateOptions(int maxNewTokens, double temperature, Integer topK
             return temperature(0);
         }
 
-        /** @param k keep the k most likely tokens, at least 1 @return this */
+        /** Samples among the k most likely tokens. @param k at least 1 @return this */
         public Builder topK(int k) {
             this.topK = k;
             return this;
         }
 
-        /** @param p nucleus probability in (0, 1] @return this */
+        /** Samples from the top-p nucleus. @param p in (0, 1] @return this */
         public Builder topP(double p) {
             this.topP = p;
             return this;
         }
 
-        /** @param s the sampler's seed @return this */
+        /** Seeds the sampler. @param s the seed @return this */
         public Builder seed(long s) {
             this.seed = s;
             return this;
         }
 
-        /** @param stop whether a row stops at EOS @return this */
+        /** Sets whether a row stops at EOS. @param stop true to stop @return this */
         public Builder stopAtEos(boolean stop) {
             this.stopAtEos = stop;
             return this;
         }
 
-        /** @param id the EOS id to stop at (default: the tokenizer's) @return this */
+        /** Sets the EOS id (default: the tokenizer's). @param id the id @return this */
         public Builder eosTokenId(int id) {
             this.eosTokenId = id;
             return this;
         }
 
-        /** @param use whether to use the KV cache @return this */
+        /** Turns the KV cache on or off. @param use true to use it @return this */
         public Builder useKvCache(boolean use) {
             this.useKvCache = use;
             return this;
         }
 
-        /** @param prepend whether text prompts start with BOS @return this */
+        /** Sets whether text prompts start with BOS. @param prepend true for BOS @return this */
         public Builder prependBos(boolean prepend) {
             this.prependBos = prepend;
             return this;
         }
 
-        /** @param fwdHooks hooks active during this generation only @return this */
+        /** Sets hooks active during this generation only. @param fwdHooks the hooks @return this */
         public Builder hooks(List<FwdHook> fwdHooks) {
             this.hooks = fwdHooks;
             return this;
         }
 
-        /** @param stream called with each step's tokens @return this */
+        /** Streams each step's tokens. @param stream the callback @return this */
         public Builder onStep(TokenStream stream) {
             this.onStep = stream;
             return this;
         }
 
-        /** @return the checked options */
+        /** Checks and returns the options. @return the options */
         public GenerateOptions build() {
             return new GenerateOptions(maxNewTokens, temperature, topK, topP, seed, stopAtEos, eosTokenId, useKvCache,
                     prependBos, hooks, onStep);

@@ -1,4 +1,4 @@
-// ./jlens generate: continue prompts (text or ids) with greedy or sampled decoding, optionally steered, as text or JSON.
+// ./jlens generate: continue prompts (text or ids), greedy or sampled, optionally steered; as text or JSON.
 package dev.jlens.model.cli;
 
 import com.fasterxml.jackson.core.JsonFactory;
@@ -86,7 +86,8 @@ final class GenerateCommand {
                 end = end < 0 ? rest.length() : end;
             }
             if (out.size() == 1 && (end >= rest.length() || rest.charAt(end) != ':')) {
-                throw new IllegalArgumentException("--steer expects LAYER:COEF:\"text+\":\"text-\", got '" + spec + "'");
+                throw new IllegalArgumentException("--steer expects LAYER:COEF:\"text+\":\"text-\", got '" + spec
+                        + "'");
             }
             i = end + 1;
         }

@@ -4,8 +4,8 @@ package dev.jlens.model.cli;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.jlens.model.HookedGpt2;
-import dev.jlens.model.analysis.LogitMetrics;
-import dev.jlens.model.patching.PatchMetric;
+import dev.jlens.model.patching.PatchMetrics;
+import dev.jlens.model.patching.PatchMetrics.Normalized;
 import dev.jlens.model.patching.PatchType;
 import dev.jlens.model.patching.Patching;
 import dev.jlens.model.plot.Heatmap;
@@ -51,9 +51,9 @@ final class PatchCommand {
         int[][] corrupted = tokens(model, "--corrupted", corruptedPrompts);
         checkPairs(model, clean, corrupted);
         PatchType type = PatchType.of(request.act(), request.byPos());
-        Scored metric = metric(model, clean, corrupted, request);
+        Normalized metric = metric(model, clean, corrupted, request);
         long start = System.nanoTime();
-        Tensor result = Patching.actPatch(model, clean, corrupted, metric.normalised(), type, !request.naive());
+        Tensor result = Patching.actPatch(model, clean, corrupted, metric.metric(), type, !request.naive());
         double seconds = (System.nanoTime() - start) / 1e9;
         if (request.out() != null) {
             write(request.out(), result);
@@ -72,7 +72,7 @@ final class PatchCommand {
 
     // the seeds' pictures: [layer, pos] and [layer, head] as they are, [layer, pos, head] and [layer, head, pos]
     // as rows "(layer head)" against positions
-    private static void plot(PlotDir plots, List<String> tokens, PatchType type, String[] axes, Scored metric,
+    private static void plot(PlotDir plots, List<String> tokens, PatchType type, String[] axes, Normalized metric,
             Tensor result) {
         int layers = result.size(0);
         Heatmap.Builder map = switch (String.join(",", axes)) {
@@ -92,68 +92,21 @@ final class PatchCommand {
                 + ": 0 = corrupted, 1 = clean").build(), name, type.tlFunction());
     }
 
-    /** A normalised metric with the raw scores of the two unpatched runs. */
-    private record Scored(String name, PatchMetric normalised, double clean, double corrupted) {}
-
-    private static Scored metric(HookedGpt2 model, int[][] clean, int[][] corrupted, Request request) {
+    private static Normalized metric(HookedGpt2 model, int[][] clean, int[][] corrupted, Request request) {
         String name = request.metric() != null ? request.metric()
                 : request.answers().isEmpty() ? "logprob" : "logit-diff";
         return switch (name) {
-            case "logit-diff" -> logitDiff(model, clean, corrupted, answers(model, request.answers(), clean.length));
+            case "logit-diff" -> PatchMetrics.logitDiffMetric(model, clean, corrupted,
+                    answers(model, request.answers(), clean.length));
             case "logprob" -> {
                 if (!request.answers().isEmpty()) {
                     throw new IllegalArgumentException("patch: --answers goes with --metric logit-diff, not logprob");
                 }
-                yield cleanLogProb(model, clean, corrupted);
+                yield PatchMetrics.cleanLogProbMetric(model, clean, corrupted);
             }
             default -> throw new IllegalArgumentException("patch: --metric must be logit-diff or logprob, got '"
                     + name + "'");
         };
-    }
-
-    private static Scored logitDiff(HookedGpt2 model, int[][] clean, int[][] corrupted, int[][] answers) {
-        int[] last = {clean[0].length - 1};
-        double cleanDiff = LogitMetrics.logitDiff(model.forward(clean).indexSelect(1, last), answers);
-        double corruptedDiff = LogitMetrics.logitDiff(model.forward(corrupted).indexSelect(1, last), answers);
-        var normalise = LogitMetrics.normalizedLogitDiff(answers, cleanDiff, corruptedDiff);
-        return new Scored("logit-diff", PatchMetric.reading(last, l -> (float) normalise.applyAsDouble(l)),
-                cleanDiff, corruptedDiff);
-    }
-
-    private static Scored cleanLogProb(HookedGpt2 model, int[][] clean, int[][] corrupted) {
-        int pos = clean[0].length;
-        int first = pos;
-        for (int b = 0; b < clean.length; b++) {
-            for (int p = 0; p < pos; p++) {
-                if (clean[b][p] != corrupted[b][p]) {
-                    first = Math.min(first, p);
-                    break;
-                }
-            }
-        }
-        if (first == pos) {
-            throw new IllegalArgumentException("patch: the clean and corrupted prompts are the same tokens; "
-                    + "nothing to patch");
-        }
-        if (first == pos - 1) {
-            throw new IllegalArgumentException("patch: the prompts differ only in their last token, which no "
-                    + "position predicts; use --metric logit-diff --answers");
-        }
-        int[] reads = new int[pos - 1 - first]; // position p predicts token p + 1
-        for (int i = 0; i < reads.length; i++) {
-            reads[i] = first + i;
-        }
-        int[][] fromFirst = new int[clean.length][]; // clean[b][first..]: read i predicts fromFirst[b][i + 1]
-        for (int b = 0; b < clean.length; b++) {
-            fromFirst[b] = Arrays.copyOfRange(clean[b], first, pos);
-        }
-        var loss = LogitMetrics.nextTokenLoss(fromFirst, 0, reads.length);
-        PatchMetric raw = logits -> (float) -loss.applyAsDouble(logits); // logits [batch, reads, d_vocab]
-        double cleanScore = raw.apply(model.forward(clean).indexSelect(1, reads));
-        double corruptedScore = raw.apply(model.forward(corrupted).indexSelect(1, reads));
-        var normalise = LogitMetrics.normalized(cleanScore, corruptedScore);
-        return new Scored("logprob", PatchMetric.reading(reads, l -> (float) normalise.applyAsDouble(raw.apply(l))),
-                cleanScore, corruptedScore);
     }
 
     /** "--answers ' Mary, John'" once for every prompt, or once per prompt: [batch][correct, incorrect] ids. */
@@ -224,7 +177,7 @@ final class PatchCommand {
         }
     }
 
-    private static void table(HookedGpt2 model, int[] cleanRow, PatchType type, String[] axes, Scored metric,
+    private static void table(HookedGpt2 model, int[] cleanRow, PatchType type, String[] axes, Normalized metric,
             Tensor result, Request request, double seconds, PrintStream out) {
         out.println("model: " + model);
         out.printf("sweep: %s (%s), %s loop%n", type.tlFunction(), type.activation(),
@@ -261,7 +214,7 @@ final class PatchCommand {
         return String.join(", ", parts);
     }
 
-    private static String json(HookedGpt2 model, PatchType type, String[] axes, Scored metric, Tensor result,
+    private static String json(HookedGpt2 model, PatchType type, String[] axes, Normalized metric, Tensor result,
             boolean naive, double seconds) {
         StringWriter w = new StringWriter();
         try (JsonGenerator g = new JsonFactory().createGenerator(w)) {
