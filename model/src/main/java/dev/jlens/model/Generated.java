@@ -4,6 +4,8 @@ package dev.jlens.model;
 import java.util.Arrays;
 
 /**
+ * The prompts and what each row received, step by step.
+ *
  * @param prompt     the prompt ids [batch][prompt_len], left-padded when the rows differ in length
  * @param promptMask [batch][prompt_len], 1 at real tokens and 0 at pads; null when every token is real
  * @param newTokens  [batch][steps], the token each row received at each step; a row finished at EOS keeps

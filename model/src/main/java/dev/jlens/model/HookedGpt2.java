@@ -312,11 +312,21 @@ public final class HookedGpt2 implements HookedModule {
      * resumes runs with this.
      */
     public Tensor blockForward(int layer, Tensor residSuffix, BlockSuffix suffix) {
+        return blockForward(layer, residSuffix, suffix, null);
+    }
+
+    /**
+     * {@link #blockForward(int, Tensor, BlockSuffix)} of a padded batch: {@code mask} [batch][p0 + (pos - p0)] marks
+     * the real tokens of all positions, cached and new (null: all real), as forward's attention mask does.
+     */
+    public Tensor blockForward(int layer, Tensor residSuffix, BlockSuffix suffix, int[][] mask) {
         Inputs.checkSuffix(cfg, layer, residSuffix, suffix);
+        Inputs.checkSuffixMask(residSuffix, suffix, mask);
         try (Backends.Scope on = Backends.use(backend)) {
             Tensor shortformerPos = cfg.positionalEmbeddingType() == PositionalEmbeddingType.SHORTFORMER
-                    ? embed.positions(residSuffix.size(0), residSuffix.size(1), suffix.cached(), null) : null;
-            return blocks.get(layer).forward(residSuffix, shortformerPos, null, suffix);
+                    ? embed.positions(residSuffix.size(0), residSuffix.size(1), suffix.cached(), mask) : null;
+            return blocks.get(layer).forward(residSuffix, shortformerPos, mask == null ? null
+                    : Inputs.maskTensor(mask), suffix);
         }
     }
 

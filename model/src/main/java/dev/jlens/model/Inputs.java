@@ -106,6 +106,13 @@ final class Inputs {
         }
     }
 
+    /** Checks a resumed block's mask: [batch][p0 + new positions], or null. */
+    static void checkSuffixMask(Tensor resid, BlockSuffix suffix, int[][] mask) {
+        if (mask != null) {
+            checkMask(mask, resid.size(0), suffix.cached() + resid.size(1));
+        }
+    }
+
     /** Checks blockForwardFromZ's inputs: resid [batch, n, d_model] and z [batch, n, n_heads, d_head]. */
     static void checkFromZ(Gpt2Config cfg, int layer, Tensor resid, Tensor z) {
         checkBlockInput(cfg, layer, resid);

@@ -10,6 +10,8 @@ import dev.jlens.model.patching.PatchType;
 import dev.jlens.model.patching.Patching;
 import dev.jlens.model.plot.Heatmap;
 import dev.jlens.model.plot.Labels;
+import dev.jlens.model.tokenizer.PaddingSide;
+import dev.jlens.model.tokenizer.TokenBatch;
 import dev.jlens.tensor.Shape;
 import dev.jlens.tensor.Tensor;
 import dev.jlens.tensor.io.Npy;
@@ -25,7 +27,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Tokenizes the clean and corrupted prompts (BOS first; row b of each is prompt b), scores them with the metric,
+ * Tokenizes the clean and corrupted prompts (BOS first; row b of each is prompt b; prompts of different lengths are
+ * left-padded and masked, each clean/corrupted pair of one length), scores them with the metric,
  * runs the sweep {@link PatchType#of(String, boolean) of --act} with the fast loop (or TL's naive loop with
  * --naive), writes the result with TL's axes to --out as .npy, and prints the baselines, the sweep's speed and its
  * top entries (or everything as JSON); with a plot folder it draws the result as a heatmap with the seeds' axes
@@ -47,13 +50,17 @@ final class PatchCommand {
 
     static int run(HookedGpt2 model, List<String> cleanPrompts, List<String> corruptedPrompts, Request request,
             PrintStream out) {
-        int[][] clean = tokens(model, "--clean", cleanPrompts);
-        int[][] corrupted = tokens(model, "--corrupted", corruptedPrompts);
-        checkPairs(model, clean, corrupted);
+        TokenBatch cleanBatch = model.toTokens(cleanPrompts, true, PaddingSide.LEFT);
+        TokenBatch corruptedBatch = model.toTokens(corruptedPrompts, true, PaddingSide.LEFT);
+        checkPairs(model, cleanBatch, corruptedBatch);
+        int[][] clean = cleanBatch.ids();
+        int[][] corrupted = corruptedBatch.ids();
+        int[][] mask = Arrays.stream(cleanBatch.attentionMask()).flatMapToInt(Arrays::stream).allMatch(m -> m == 1)
+                ? null : cleanBatch.attentionMask(); // [batch][pos]; null when no prompt is padded
         PatchType type = PatchType.of(request.act(), request.byPos());
-        Normalized metric = metric(model, clean, corrupted, request);
+        Normalized metric = metric(model, clean, corrupted, mask, request);
         long start = System.nanoTime();
-        Tensor result = Patching.actPatch(model, clean, corrupted, metric.metric(), type, !request.naive());
+        Tensor result = Patching.actPatch(model, clean, corrupted, mask, metric.metric(), type, !request.naive());
         double seconds = (System.nanoTime() - start) / 1e9;
         if (request.out() != null) {
             write(request.out(), result);
@@ -92,17 +99,18 @@ final class PatchCommand {
                 + ": 0 = corrupted, 1 = clean").build(), name, type.tlFunction());
     }
 
-    private static Normalized metric(HookedGpt2 model, int[][] clean, int[][] corrupted, Request request) {
+    private static Normalized metric(HookedGpt2 model, int[][] clean, int[][] corrupted, int[][] mask,
+            Request request) {
         String name = request.metric() != null ? request.metric()
                 : request.answers().isEmpty() ? "logprob" : "logit-diff";
         return switch (name) {
-            case "logit-diff" -> PatchMetrics.logitDiffMetric(model, clean, corrupted,
+            case "logit-diff" -> PatchMetrics.logitDiffMetric(model, clean, corrupted, mask,
                     answers(model, request.answers(), clean.length));
             case "logprob" -> {
                 if (!request.answers().isEmpty()) {
                     throw new IllegalArgumentException("patch: --answers goes with --metric logit-diff, not logprob");
                 }
-                yield PatchMetrics.cleanLogProbMetric(model, clean, corrupted);
+                yield PatchMetrics.cleanLogProbMetric(model, clean, corrupted, mask);
             }
             default -> throw new IllegalArgumentException("patch: --metric must be logit-diff or logprob, got '"
                     + name + "'");
@@ -139,30 +147,28 @@ final class PatchCommand {
         return ids;
     }
 
-    private static int[][] tokens(HookedGpt2 model, String flag, List<String> prompts) {
-        int[][] rows = new int[prompts.size()][];
-        for (int b = 0; b < rows.length; b++) {
-            rows[b] = model.toTokens(prompts.get(b))[0];
-            if (rows[b].length != rows[0].length) {
-                throw new IllegalArgumentException("patch: " + flag + " prompts must all have the same number of "
-                        + "tokens (they run as one batch); prompt 0 has " + rows[0].length + ", prompt " + b
-                        + " has " + rows[b].length + ": " + strTokens(model, rows[b]));
+    /** One corrupted prompt per clean one, each pair of the same length in tokens (prompts may differ). */
+    private static void checkPairs(HookedGpt2 model, TokenBatch clean, TokenBatch corrupted) {
+        if (clean.batch() != corrupted.batch()) {
+            throw new IllegalArgumentException("patch: " + clean.batch() + " --clean prompts but "
+                    + corrupted.batch() + " --corrupted prompts; give one corrupted prompt per clean prompt");
+        }
+        for (int b = 0; b < clean.batch(); b++) {
+            int[] c = real(clean, b);
+            int[] d = real(corrupted, b);
+            if (c.length != d.length) { // then both batches pad every row alike
+                throw new IllegalArgumentException("patch: clean prompt " + b + " has " + c.length
+                        + " tokens and its corrupted prompt " + d.length + "; patching swaps activations position "
+                        + "by position, so each pair must match: " + strTokens(model, c) + " vs "
+                        + strTokens(model, d));
             }
         }
-        return rows;
     }
 
-    private static void checkPairs(HookedGpt2 model, int[][] clean, int[][] corrupted) {
-        if (clean.length != corrupted.length) {
-            throw new IllegalArgumentException("patch: " + clean.length + " --clean prompts but " + corrupted.length
-                    + " --corrupted prompts; give one corrupted prompt per clean prompt");
-        }
-        if (clean[0].length != corrupted[0].length) {
-            throw new IllegalArgumentException("patch: the clean prompts have " + clean[0].length
-                    + " tokens and the corrupted prompts " + corrupted[0].length + "; patching swaps activations "
-                    + "position by position, so they must match: " + strTokens(model, clean[0]) + " vs "
-                    + strTokens(model, corrupted[0]));
-        }
+    /** Row b's tokens without its pads. */
+    private static int[] real(TokenBatch batch, int b) {
+        int pads = (int) Arrays.stream(batch.attentionMask()[b]).filter(m -> m == 0).count();
+        return Arrays.copyOfRange(batch.ids()[b], pads, batch.length());
     }
 
     private static List<String> strTokens(HookedGpt2 model, int[] row) {

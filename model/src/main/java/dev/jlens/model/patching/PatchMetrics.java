@@ -4,6 +4,7 @@ package dev.jlens.model.patching;
 
 import dev.jlens.model.HookedGpt2;
 import dev.jlens.model.LmLoss;
+import dev.jlens.model.RunOptions;
 import dev.jlens.tensor.Shape;
 import dev.jlens.tensor.Tensor;
 import java.util.Arrays;
@@ -40,9 +41,26 @@ public final class PatchMetrics {
      * @return the metric, reading the last position only
      */
     public static Normalized logitDiffMetric(HookedGpt2 model, int[][] clean, int[][] corrupted, int[][] answers) {
+        return logitDiffMetric(model, clean, corrupted, null, answers);
+    }
+
+    /**
+     * {@link #logitDiffMetric(HookedGpt2, int[][], int[][], int[][])} of left-padded prompts: {@code mask}
+     * [batch][pos] (null: all real) applies to the baseline runs; the last position is every row's last token.
+     *
+     * @param model     the model
+     * @param clean     clean prompts [batch][pos], left-padded
+     * @param corrupted corrupted prompts [batch][pos], left-padded like clean
+     * @param mask      1 at real tokens, 0 at pads; or null
+     * @param answers   [batch][2] token ids, correct first
+     * @return the metric, reading the last position only
+     */
+    public static Normalized logitDiffMetric(HookedGpt2 model, int[][] clean, int[][] corrupted, int[][] mask,
+            int[][] answers) {
         int[] last = {clean[0].length - 1};
-        double cleanDiff = logitDiff(model.forward(clean).indexSelect(1, last), answers);
-        double corruptedDiff = logitDiff(model.forward(corrupted).indexSelect(1, last), answers);
+        RunOptions options = RunOptions.defaults().withAttentionMask(mask);
+        double cleanDiff = logitDiff(model.forward(clean, options).logits().indexSelect(1, last), answers);
+        double corruptedDiff = logitDiff(model.forward(corrupted, options).logits().indexSelect(1, last), answers);
         var normalise = normalizedLogitDiff(answers, cleanDiff, corruptedDiff);
         return new Normalized("logit-diff", PatchMetric.reading(last, l -> (float) normalise.applyAsDouble(l)),
                 cleanDiff, corruptedDiff);
@@ -58,6 +76,21 @@ public final class PatchMetrics {
      * @return the metric, reading positions first..pos-2 only
      */
     public static Normalized cleanLogProbMetric(HookedGpt2 model, int[][] clean, int[][] corrupted) {
+        return cleanLogProbMetric(model, clean, corrupted, null);
+    }
+
+    /**
+     * {@link #cleanLogProbMetric(HookedGpt2, int[][], int[][])} of padded prompts: {@code mask} [batch][pos] (null:
+     * all real) applies to the baseline runs, and the mean counts position p of row b only when p and p + 1 are
+     * real tokens there.
+     *
+     * @param model     the model
+     * @param clean     clean prompts [batch][pos]
+     * @param corrupted corrupted prompts [batch][pos], padded like clean
+     * @param mask      1 at real tokens, 0 at pads; or null
+     * @return the metric, reading positions first..pos-2 only
+     */
+    public static Normalized cleanLogProbMetric(HookedGpt2 model, int[][] clean, int[][] corrupted, int[][] mask) {
         int pos = clean[0].length;
         int first = pos;
         for (int b = 0; b < clean.length; b++) {
@@ -80,14 +113,18 @@ public final class PatchMetrics {
         for (int i = 0; i < reads.length; i++) {
             reads[i] = first + i;
         }
-        int[][] fromFirst = new int[clean.length][]; // clean[b][first..]: read i predicts fromFirst[b][i + 1]
+        int[][] targets = new int[clean.length][]; // read i of row b predicts clean[b][first + i + 1]
+        boolean[][] counted = new boolean[clean.length][reads.length];
         for (int b = 0; b < clean.length; b++) {
-            fromFirst[b] = Arrays.copyOfRange(clean[b], first, pos);
+            targets[b] = Arrays.copyOfRange(clean[b], first + 1, pos);
+            for (int i = 0; i < reads.length; i++) {
+                counted[b][i] = mask == null || (mask[b][first + i] != 0 && mask[b][first + i + 1] != 0);
+            }
         }
-        var loss = nextTokenLoss(fromFirst, 0, reads.length);
-        PatchMetric raw = logits -> (float) -loss.applyAsDouble(logits); // logits [batch, reads, d_vocab]
-        double cleanScore = raw.apply(model.forward(clean).indexSelect(1, reads));
-        double corruptedScore = raw.apply(model.forward(corrupted).indexSelect(1, reads));
+        PatchMetric raw = logits -> (float) -maskedMean(LmLoss.nll(logits, targets), counted); // [batch, reads, V]
+        RunOptions options = RunOptions.defaults().withAttentionMask(mask);
+        double cleanScore = raw.apply(model.forward(clean, options).logits().indexSelect(1, reads));
+        double corruptedScore = raw.apply(model.forward(corrupted, options).logits().indexSelect(1, reads));
         var normalise = normalized(cleanScore, corruptedScore);
         return new Normalized("logprob", PatchMetric.reading(reads, l -> (float) normalise.applyAsDouble(
                 raw.apply(l))), cleanScore, corruptedScore);
@@ -156,6 +193,24 @@ public final class PatchMetrics {
             }
             return sum / nll.length;
         };
+    }
+
+    /** Mean of values [batch, n] where {@code counted[b][i]}. */
+    private static double maskedMean(Tensor values, boolean[][] counted) {
+        double sum = 0;
+        int count = 0;
+        for (int b = 0; b < counted.length; b++) {
+            for (int i = 0; i < counted[b].length; i++) {
+                if (counted[b][i]) {
+                    sum += values.get(b, i);
+                    count++;
+                }
+            }
+        }
+        if (count == 0) {
+            throw new IllegalArgumentException("no position to score: every read position is a pad");
+        }
+        return sum / count;
     }
 
     private static void checkLogits(Tensor logits, int batch) {

@@ -158,6 +158,22 @@ class MainTest {
     }
 
     @Test
+    void patchTakesPromptPairsOfDifferentLengths() {
+        // pair 0 has 7 tokens, pair 1 has 5 (left-padded to 7): the sweep covers 7 positions, pads included
+        String out = run("patch", "--model", "induction-2l", "--act", "resid_pre", "--json",
+                "--clean", " one two three one two three", "--corrupted", " one two three red blue green",
+                "--clean", " a b a b", "--corrupted", " a b c d");
+        assertTrue(out.startsWith("0\n{"), out);
+        assertTrue(out.contains("\"metric\":\"logprob\""), out);
+        String values = out.substring(out.indexOf("\"values\":"));
+        assertEquals(2, values.split("\\],\\[").length, "2 layers: " + values);
+        assertEquals(7, values.substring(0, values.indexOf(']')).split(",").length, "7 positions: " + values);
+        fails("clean prompt 1 has 3 tokens and its corrupted prompt 4", "patch", "--model", "induction-2l", "--act",
+                "resid_pre", "--clean", " one two", "--corrupted", " one three", "--clean", " a b", "--corrupted",
+                " a b c");
+    }
+
+    @Test
     void logitsThenVerifyAgainstThemselvesAndAgainstAPerturbedCopy(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("logits.npy");
         assertTrue(run("logits", "--model", "tiny-random", "--tokens", "50256,464,3290", "--tokens", "1,2,3",
@@ -250,7 +266,7 @@ class MainTest {
 
     @Test
     void patchRejectsMismatchedPromptsAndAnswers() {
-        fails("the clean prompts have 13 tokens and the corrupted prompts 12", args(
+        fails("clean prompt 0 has 13 tokens and its corrupted prompt 12", args(
                 new String[] {"patch", "--model", "induction-2l", "--act", "z"}, INDUCTION_CLEAN,
                 new String[] {"--corrupted", " one two three four five six red blue green pink gray"}));
         fails("2 --clean prompts but 1 --corrupted prompts", args(new String[] {"patch", "--model", "induction-2l",
