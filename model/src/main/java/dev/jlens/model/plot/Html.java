@@ -1,8 +1,8 @@
 // Escaping for text placed in HTML and SVG: element content and attribute values.
 package dev.jlens.model.plot;
 
-/** HTML/XML escaping of user text such as tokens ("<|endoftext|>", quotes, newlines). */
-public final class Html {
+/** HTML/XML escaping of user text such as tokens ("&lt;|endoftext|&gt;", quotes, newlines). */
+final class Html {
     private Html() {}
 
     /**
