@@ -30,6 +30,8 @@ public record GenerateOptions(int maxNewTokens, double temperature, Integer topK
     @FunctionalInterface
     public interface TokenStream {
         /**
+         * Called once per step, on the generating thread.
+         *
          * @param step   0 for the first new token
          * @param tokens the token each row received at this step, [batch] (EOS for finished rows)
          */
