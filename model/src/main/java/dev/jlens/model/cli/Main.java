@@ -133,7 +133,7 @@ public final class Main {
             case "generate" -> {
                 GenerateCommand.Request request = new GenerateCommand.Request(a.all("--prompt"), a.all("--tokens"),
                         a.all("--steer"), a.has("--json"));
-                yield GenerateCommand.run(load(a.require("--model"), false, env), request, generateOptions(a),
+                yield GenerateCommand.run(load(a, a.require("--model"), false, env), request, generateOptions(a),
                         System.out);
             }
             case "tokenize" -> {
