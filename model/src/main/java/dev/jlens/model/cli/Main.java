@@ -4,6 +4,8 @@ package dev.jlens.model.cli;
 import dev.jlens.model.HookedGpt2;
 import dev.jlens.model.builtin.BuiltinModels;
 import dev.jlens.model.builtin.InductionModel;
+import dev.jlens.model.dataset.Corpus;
+import dev.jlens.model.jobs.TopActivations;
 import dev.jlens.model.pretrained.Pretrained;
 import dev.jlens.model.weights.HubException;
 import dev.jlens.model.weights.ProcessingOptions;
@@ -141,6 +143,24 @@ public final class Main {
                 yield LogitsCommands.verify(load(a.require("--model"), raw, env),
                         LogitsCommands.rows(a.all("--tokens")), Path.of(a.require("--reference")),
                         a.number("--atol", 1e-4), !raw, System.out);
+            }
+            case "top-activations" -> {
+                String engine = a.get("--engine", "local");
+                if (!engine.equals("local")) {
+                    throw new IllegalArgumentException("top-activations: --engine " + engine + " is not built into "
+                            + "./jlens; the Spark engine runs from the jlens-spark module (spark/README.md)");
+                }
+                Corpus corpus = new Corpus(Path.of(a.require("--corpus")), a.get("--field", null),
+                        a.has("--skip-bad-lines"));
+                int batch = (int) a.number("--batch", 8);
+                TopActivations.Options options = new TopActivations.Options(TopActivationsCommand.sources(
+                        a.require("--hooks"), a.all("--matrix")), (int) a.number("--k", 20),
+                        (int) a.number("--ctx-len", 128), a.has("--padded"), batch, (int) a.number("--shard", 8 * batch),
+                        (int) a.number("--threads", Runtime.getRuntime().availableProcessors()),
+                        (int) a.number("--window", 8), (int) a.number("--dashboards", 20), a.has("--overwrite"));
+                Path out = Path.of(a.require("--out"));
+                yield TopActivationsCommand.run(load(a.require("--model"), a.has("--no-processing"), env), corpus,
+                        options, out, System.out);
             }
             case "selfcheck" -> selfCheck();
             default -> throw new IllegalStateException("command '" + command + "' is in the table but not run");

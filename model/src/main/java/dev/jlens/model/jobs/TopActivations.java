@@ -1,0 +1,134 @@
+// The top-activations job: the k most activating (context, pos) of every feature over a corpus, with statistics.
+package dev.jlens.model.jobs;
+
+import dev.jlens.model.HookedGpt2;
+import dev.jlens.model.dataset.Context;
+import dev.jlens.model.dataset.ContextStream;
+import dev.jlens.model.dataset.Corpus;
+import dev.jlens.model.dataset.TokenProgress;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * Neuroscope-style mining on the local engine: the corpus is cut into contexts, shards of contexts run on worker
+ * threads sharing one model, each shard's top-k and statistics are saved, and the shards are merged in order into
+ * {@code DIR/top.jsonl} and HTML dashboards under {@code DIR/dashboards}. Rerunning into the same folder with the
+ * same settings resumes and writes the same bytes as an uninterrupted run.
+ */
+public final class TopActivations {
+    /** Job kind in the manifest. */
+    public static final String JOB = "top-activations";
+
+    /**
+     * Settings of one run.
+     *
+     * @param sources       the features to mine
+     * @param k             entries kept per feature
+     * @param ctxLen        tokens per context (BOS included)
+     * @param padded        one padded context per document instead of TL's concatenation
+     * @param batch         contexts per forward pass
+     * @param shardContexts contexts per shard (a multiple of batch): the unit of resumption
+     * @param threads       worker threads (each runs its own forwards on the shared model)
+     * @param window        tokens shown on each side of a top position
+     * @param dashboards    feature pages to draw: the features with the largest max activation
+     * @param overwrite     replace a folder holding another job's results
+     */
+    public record Options(List<FeatureSource> sources, int k, int ctxLen, boolean padded, int batch,
+            int shardContexts, int threads, int window, int dashboards, boolean overwrite) {
+        /** Checks the numbers. */
+        public Options {
+            sources = List.copyOf(sources);
+            if (sources.isEmpty()) {
+                throw new IllegalArgumentException("name at least one hook (--hooks)");
+            }
+            if (k < 1 || batch < 1 || threads < 1 || window < 0 || dashboards < 0) {
+                throw new IllegalArgumentException("k, batch and threads must be at least 1, window and dashboards "
+                        + "at least 0; got k " + k + ", batch " + batch + ", threads " + threads + ", window " + window
+                        + ", dashboards " + dashboards);
+            }
+            if (shardContexts < batch || shardContexts % batch != 0) {
+                throw new IllegalArgumentException("shard size " + shardContexts + " must be a multiple of the batch "
+                        + batch);
+            }
+        }
+
+        /** Every setting that changes the output, as the manifest records it. */
+        String describe(HookedGpt2 model, Corpus corpus) {
+            return "model=" + model.cfg().modelName() + "\ncorpus=" + corpus.describe() + "\nskip_bad_lines="
+                    + corpus.skipBadLines() + "\nsources=" + sources.stream().map(FeatureSource::label)
+                    .collect(Collectors.joining(",")) + "\nk=" + k + "\nctx_len=" + ctxLen + "\npadded=" + padded
+                    + "\nbatch=" + batch + "\nshard=" + shardContexts + "\nwindow=" + window + "\ndashboards="
+                    + dashboards;
+        }
+    }
+
+    /**
+     * What a run produced.
+     *
+     * @param dir          the output folder
+     * @param contexts     contexts in the corpus
+     * @param shards       shards in the corpus
+     * @param resumed      shards found done from an earlier run
+     * @param tokens       document tokens read (before BOS, EOS and padding)
+     * @param skippedLines JSONL lines skipped as bad
+     * @param sources      per source, in order: its merged top-k and statistics
+     */
+    public record Result(Path dir, int contexts, int shards, int resumed, long tokens, long skippedLines,
+            List<Mined> sources) {}
+
+    /**
+     * The merged result of one source.
+     *
+     * @param label the source's label
+     * @param top   its top-k per feature
+     * @param stats its statistics per feature
+     */
+    public record Mined(String label, TopK top, FeatureStats stats) {}
+
+    private TopActivations() {}
+
+    /** Runs the job into {@code out} (see the class comment). */
+    public static Result run(HookedGpt2 model, Corpus corpus, Options o, Path out) {
+        BatchRunner runner = new BatchRunner(model, o.sources());
+        JobDir dir = JobDir.open(out, JOB, o.describe(model, corpus), o.overwrite());
+        int resumed = dir.doneCount();
+        int shards;
+        ContextStream contexts = open(model, corpus, o);
+        try (contexts; TokenProgress progress = TokenProgress.auto(JOB)) {
+            shards = LocalEngine.run(contexts, o.shardContexts(), o.threads(), dir,
+                    (shard, batch) -> mineShard(runner, o, batch).save(dir.shardFile(shard, ".top")), progress);
+        }
+        if (shards == 0) {
+            throw new IllegalArgumentException("corpus " + corpus.describe() + " holds no context of " + o.ctxLen()
+                    + " tokens (" + contexts.documents() + " documents, " + contexts.tokens() + " tokens"
+                    + (contexts.skippedLines() > 0 ? ", " + contexts.skippedLines() + " bad lines skipped" : "")
+                    + ")");
+        }
+        ShardSummary all = ShardSummary.empty(o.sources().size());
+        for (int s = 0; s < shards; s++) {
+            all.merge(ShardSummary.load(dir.shardFile(s, ".top")));
+        }
+        List<Mined> mined = new java.util.ArrayList<>();
+        for (int s = 0; s < all.top.length; s++) {
+            mined.add(new Mined(o.sources().get(s).label(), all.top[s], all.stats[s]));
+        }
+        TopOutputs.write(model, runner, () -> open(model, corpus, o), mined, o, out);
+        return new Result(out, contexts.contexts(), shards, resumed, contexts.tokens(), contexts.skippedLines(),
+                mined);
+    }
+
+    static ContextStream open(HookedGpt2 model, Corpus corpus, Options o) {
+        return o.padded() ? ContextStream.padded(corpus, model.tokenizer(), o.ctxLen())
+                : ContextStream.concatenated(corpus, model.tokenizer(), o.ctxLen());
+    }
+
+    private static ShardSummary mineShard(BatchRunner runner, Options o, List<Context> shard) {
+        ShardSummary summary = ShardSummary.empty(o.sources().size());
+        for (int from = 0; from < shard.size(); from += o.batch()) {
+            List<Context> batch = shard.subList(from, Math.min(shard.size(), from + o.batch()));
+            summary.add(batch, runner.run(batch), o.k());
+        }
+        return summary;
+    }
+}
