@@ -105,6 +105,29 @@ final class Commands {
                             """,
                     List.of("./jlens top-activations --model induction-2l --corpus fortunes.jsonl --field text \\\n"
                             + "      --hooks blocks.1.attn.hook_z --k 10 --ctx-len 64 --out top-z")),
+            new Spec("export-activations", Set.of("--model", "--corpus", "--field", "--hooks", "--positions",
+                    "--ctx-len", "--batch", "--shard", "--threads", "--out"),
+                    Set.of("--skip-bad-lines", "--padded", "--no-processing", "--overwrite"), """
+                    export-activations --model M --corpus FILE|DIR [--field F] [--skip-bad-lines] --hooks NAME[,NAME...]
+                    [--positions P[,P...]] [--ctx-len L] [--padded] [--batch B] [--shard S] [--threads T]
+                    [--no-processing] [--overwrite] --out DIR""", """
+                            the hooks' activations over a corpus (contexts cut as in top-activations), at chosen
+                            positions only if --positions (negative counts from the end), with the token ids, as
+                            float32 safetensors files DIR/shards/shard-N.safetensors (S contexts each) and
+                            DIR/export.json listing them; rerun to resume (defaults: ctx-len 128, batch 8, shard 64)
+                            """,
+                    List.of("./jlens export-activations --model gpt2 --corpus docs/ --hooks blocks.6.hook_resid_post "
+                            + "--positions -1 --out acts")),
+            new Spec("patch-dataset", Set.of("--model", "--pairs", "--act", "--out"),
+                    Set.of("--by-pos", "--naive", "--no-processing", "--overwrite"), """
+                    patch-dataset --model M --pairs PAIRS.jsonl --act A [--by-pos] [--naive] [--no-processing]
+                    [--overwrite] --out DIR""", """
+                            the patch sweep of --act (as in patch) for every line {"clean": ..., "corrupted": ...,
+                            "answers": [correct, incorrect]} with the normalised logit difference at the last position;
+                            writes each pair's result (DIR/shards/shard-N.npy, line order) and their mean and
+                            standard error (DIR/mean.npy, DIR/stderr.npy); rerun to resume
+                            """,
+                    List.of("./jlens patch-dataset --model gpt2 --pairs ioi.jsonl --act z --out ioi-z")),
             new Spec("tokenize", Set.of("--model", "--text"), Set.of("--no-bos", "--json"),
                     "tokenize --model M --text T [--no-bos] [--json]", """
                             token ids and string tokens of a text

@@ -41,8 +41,26 @@ final class BatchRunner {
         return sources;
     }
 
+    /**
+     * One source's values for a batch.
+     *
+     * @param values [batch * ctx_len, features], row-major
+     * @param shape  the activation's shape, [batch, ctx_len, ...] (before any matrix)
+     */
+    record Captured(float[] values, int[] shape) {}
+
     /** Feature values per source for {@code batch} (contexts of equal length): [batch * ctx_len, features]. */
     float[][] run(List<Context> batch) {
+        Captured[] captured = capture(batch);
+        float[][] values = new float[captured.length][];
+        for (int i = 0; i < captured.length; i++) {
+            values[i] = captured[i].values();
+        }
+        return values;
+    }
+
+    /** The values and activation shapes of every source for {@code batch}. */
+    Captured[] capture(List<Context> batch) {
         int[][] tokens = new int[batch.size()][];
         int[][] mask = new int[batch.size()][];
         boolean padded = false;
@@ -53,13 +71,13 @@ final class BatchRunner {
             java.util.Arrays.fill(mask[b], 0, c.length(), 1);
             padded |= c.length() < c.tokens().length;
         }
-        float[][] values = new float[sources.size()][];
+        Captured[] values = new Captured[sources.size()];
         List<FwdHook> hooks = new ArrayList<>();
         for (int i = 0; i < sources.size(); i++) {
             int at = i;
             FeatureSource s = sources.get(i);
             hooks.add(FwdHook.of(s.hook(), (act, hook) -> {
-                values[at] = s.values(act);
+                values[at] = new Captured(s.values(act), act.shape());
                 return null;
             }));
         }
