@@ -27,7 +27,7 @@ public final class ContextStream implements AutoCloseable {
     private long documents;
     private long tokens;
 
-    private ContextStream(Corpus corpus, Gpt2Tokenizer tokenizer, int ctxLen, boolean padded) {
+    private ContextStream(DocumentSource corpus, Gpt2Tokenizer tokenizer, int ctxLen, boolean padded) {
         if (ctxLen < 2) {
             throw new IllegalArgumentException("ctx_len must be at least 2 (BOS and one token), got " + ctxLen);
         }
@@ -38,12 +38,12 @@ public final class ContextStream implements AutoCloseable {
     }
 
     /** TL's tokenize_and_concatenate, made exact (see the class comment). */
-    public static ContextStream concatenated(Corpus corpus, Gpt2Tokenizer tokenizer, int ctxLen) {
+    public static ContextStream concatenated(DocumentSource corpus, Gpt2Tokenizer tokenizer, int ctxLen) {
         return new ContextStream(corpus, tokenizer, ctxLen, false);
     }
 
     /** One right-padded context per document (see the class comment). */
-    public static ContextStream padded(Corpus corpus, Gpt2Tokenizer tokenizer, int ctxLen) {
+    public static ContextStream padded(DocumentSource corpus, Gpt2Tokenizer tokenizer, int ctxLen) {
         return new ContextStream(corpus, tokenizer, ctxLen, true);
     }
 

@@ -17,7 +17,7 @@ import java.util.stream.Stream;
  * @param field        the JSONL field holding the text; null for text files and folders
  * @param skipBadLines skip (and count) JSONL lines that are not JSON objects or lack the field, instead of failing
  */
-public record Corpus(Path path, String field, boolean skipBadLines) {
+public record Corpus(Path path, String field, boolean skipBadLines) implements DocumentSource {
     /** Checks the path and the field; throws naming the file when it is missing or unreadable. */
     public Corpus {
         if (!Files.exists(path)) {
@@ -46,6 +46,7 @@ public record Corpus(Path path, String field, boolean skipBadLines) {
     }
 
     /** A fresh reader of the documents, from the first; close it. */
+    @Override
     public DocumentReader open() {
         try {
             if (Files.isDirectory(path)) {
@@ -61,8 +62,9 @@ public record Corpus(Path path, String field, boolean skipBadLines) {
         }
     }
 
-    /** A short description for messages and manifests: the path and, for JSONL, the field. */
+    /** The path and, for JSONL, the field and whether bad lines are skipped. */
+    @Override
     public String describe() {
-        return path + (field == null ? "" : " (field " + field + ")");
+        return path + (field == null ? "" : " (field " + field + (skipBadLines ? ", skipping bad lines" : "") + ")");
     }
 }

@@ -30,6 +30,16 @@ public abstract class DocumentReader implements AutoCloseable {
     @Override
     public void close() {}
 
+    /** The documents {@code docs} yields, in order (e.g. rows of a Spark column streamed to the driver). */
+    public static DocumentReader of(Iterator<String> docs) {
+        return new DocumentReader() {
+            @Override
+            public String next() {
+                return docs.hasNext() ? docs.next() : null;
+            }
+        };
+    }
+
     /** One document per line of a UTF-8 text file (lines end at \n, \r\n or \r; an empty line is an empty document). */
     static DocumentReader lines(Path file) throws IOException {
         BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8);

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import dev.jlens.model.HookedGpt2;
 import dev.jlens.model.dataset.Context;
 import dev.jlens.model.dataset.ContextStream;
-import dev.jlens.model.dataset.Corpus;
+import dev.jlens.model.dataset.DocumentSource;
 import dev.jlens.model.dataset.TokenProgress;
 import dev.jlens.model.weights.SafeTensorsFile;
 import dev.jlens.model.weights.SafeTensorsWriter;
@@ -70,9 +70,9 @@ public final class ActivationExport {
             }
         }
 
-        String describe(HookedGpt2 model, Corpus corpus) {
-            return "model=" + model.cfg().modelName() + "\ncorpus=" + corpus.describe() + "\nskip_bad_lines="
-                    + corpus.skipBadLines() + "\nhooks=" + String.join(",", hooks) + "\nctx_len=" + ctxLen
+        String describe(HookedGpt2 model, DocumentSource corpus) {
+            return "model=" + model.cfg().modelName() + "\ncorpus=" + corpus.describe() + "\nhooks="
+                    + String.join(",", hooks) + "\nctx_len=" + ctxLen
                     + "\npadded=" + padded + "\npositions=" + Arrays.toString(positions) + "\nbatch=" + batch
                     + "\nshard=" + shardContexts;
         }
@@ -91,7 +91,7 @@ public final class ActivationExport {
     private ActivationExport() {}
 
     /** Runs the export into {@code out} (see the class comment). */
-    public static Result run(HookedGpt2 model, Corpus corpus, Options o, Path out) {
+    public static Result run(HookedGpt2 model, DocumentSource corpus, Options o, Path out) {
         BatchRunner runner = new BatchRunner(model, o.hooks().stream().map(FeatureSource::units).toList());
         JobDir dir = JobDir.open(out, JOB, o.describe(model, corpus), o.overwrite());
         int resumed = dir.doneCount();

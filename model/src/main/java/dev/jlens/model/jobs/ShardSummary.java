@@ -3,7 +3,7 @@ package dev.jlens.model.jobs;
 
 import dev.jlens.model.dataset.Context;
 import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -65,10 +65,10 @@ final class ShardSummary {
         }
     }
 
-    /** Writes to {@code file} through a temporary file and an atomic rename, so a crash leaves no torn file. */
-    void save(Path file) {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp)))) {
+    /** The summary as bytes (the shard file's content). */
+    byte[] toBytes() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeInt(MAGIC);
             out.writeInt(top.length);
             for (int s = 0; s < top.length; s++) {
@@ -76,12 +76,19 @@ final class ShardSummary {
                 stats[s].write(out);
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + tmp + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(e);
         }
+        return bytes.toByteArray();
+    }
+
+    /** Writes {@code bytes} to {@code file} through a temporary file and an atomic rename (no torn file on a crash). */
+    static void save(Path file, byte[] bytes) {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         try {
+            Files.write(tmp, bytes);
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot rename " + tmp + " to " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
         }
     }
 

@@ -4,7 +4,7 @@ package dev.jlens.model.jobs;
 import dev.jlens.model.HookedGpt2;
 import dev.jlens.model.dataset.Context;
 import dev.jlens.model.dataset.ContextStream;
-import dev.jlens.model.dataset.Corpus;
+import dev.jlens.model.dataset.DocumentSource;
 import dev.jlens.model.dataset.TokenProgress;
 import java.nio.file.Path;
 import java.util.List;
@@ -19,6 +19,7 @@ import java.util.stream.Collectors;
 public final class TopActivations {
     /** Job kind in the manifest. */
     public static final String JOB = "top-activations";
+    private static final String SHARD_SUFFIX = ".top";
 
     /**
      * Settings of one run.
@@ -54,9 +55,8 @@ public final class TopActivations {
         }
 
         /** Every setting that changes the output, as the manifest records it. */
-        String describe(HookedGpt2 model, Corpus corpus) {
-            return "model=" + model.cfg().modelName() + "\ncorpus=" + corpus.describe() + "\nskip_bad_lines="
-                    + corpus.skipBadLines() + "\nsources=" + sources.stream().map(FeatureSource::label)
+        String describe(HookedGpt2 model, DocumentSource corpus) {
+            return "model=" + model.cfg().modelName() + "\ncorpus=" + corpus.describe() + "\nsources=" + sources.stream().map(FeatureSource::label)
                     .collect(Collectors.joining(",")) + "\nk=" + k + "\nctx_len=" + ctxLen + "\npadded=" + padded
                     + "\nbatch=" + batch + "\nshard=" + shardContexts + "\nwindow=" + window + "\ndashboards="
                     + dashboards;
@@ -88,16 +88,41 @@ public final class TopActivations {
 
     private TopActivations() {}
 
-    /** Runs the job into {@code out} (see the class comment). */
-    public static Result run(HookedGpt2 model, Corpus corpus, Options o, Path out) {
+    /**
+     * Mines every shard of the contexts that the job folder does not list as done, saving each with {@link
+     * #saveShard}; returns the number of shards in the corpus. The local engine runs shards on threads; the Spark
+     * module's runs them on executors.
+     */
+    @FunctionalInterface
+    public interface ShardEngine {
+        /** Mines the shards of {@code contexts} not done in {@code dir}; returns the corpus's shard count. */
+        int mineAll(ContextStream contexts, Options o, JobDir dir);
+    }
+
+    /** The embedded engine: o.threads() worker threads sharing {@code model}. */
+    public static ShardEngine local(HookedGpt2 model) {
+        return (contexts, o, dir) -> {
+            try (TokenProgress progress = TokenProgress.auto(JOB)) {
+                return LocalEngine.run(contexts, o.shardContexts(), o.threads(), dir,
+                        (shard, batch) -> saveShard(dir, shard, mineShard(model, o, batch)), progress);
+            }
+        };
+    }
+
+    /** Runs the job into {@code out} on the local engine (see the class comment). */
+    public static Result run(HookedGpt2 model, DocumentSource corpus, Options o, Path out) {
+        return run(model, corpus, o, out, local(model));
+    }
+
+    /** Runs the job into {@code out}, mining the shards on {@code engine}; merging and writing happen here. */
+    public static Result run(HookedGpt2 model, DocumentSource corpus, Options o, Path out, ShardEngine engine) {
         BatchRunner runner = new BatchRunner(model, o.sources());
         JobDir dir = JobDir.open(out, JOB, o.describe(model, corpus), o.overwrite());
         int resumed = dir.doneCount();
         int shards;
         ContextStream contexts = open(model, corpus, o);
-        try (contexts; TokenProgress progress = TokenProgress.auto(JOB)) {
-            shards = LocalEngine.run(contexts, o.shardContexts(), o.threads(), dir,
-                    (shard, batch) -> mineShard(runner, o, batch).save(dir.shardFile(shard, ".top")), progress);
+        try (contexts) {
+            shards = engine.mineAll(contexts, o, dir);
         }
         if (shards == 0) {
             throw new IllegalArgumentException("corpus " + corpus.describe() + " holds no context of " + o.ctxLen()
@@ -107,7 +132,7 @@ public final class TopActivations {
         }
         ShardSummary all = ShardSummary.empty(o.sources().size());
         for (int s = 0; s < shards; s++) {
-            all.merge(ShardSummary.load(dir.shardFile(s, ".top")));
+            all.merge(ShardSummary.load(dir.shardFile(s, SHARD_SUFFIX)));
         }
         List<Mined> mined = new java.util.ArrayList<>();
         for (int s = 0; s < all.top.length; s++) {
@@ -118,17 +143,28 @@ public final class TopActivations {
                 mined);
     }
 
-    static ContextStream open(HookedGpt2 model, Corpus corpus, Options o) {
-        return o.padded() ? ContextStream.padded(corpus, model.tokenizer(), o.ctxLen())
-                : ContextStream.concatenated(corpus, model.tokenizer(), o.ctxLen());
-    }
-
-    private static ShardSummary mineShard(BatchRunner runner, Options o, List<Context> shard) {
+    /**
+     * The top-k and statistics of one shard, serialized (what {@link #saveShard} stores). Runs on any JVM holding
+     * the model; batches of o.batch() contexts in order, so the bytes do not depend on where it runs.
+     */
+    public static byte[] mineShard(HookedGpt2 model, Options o, List<Context> shard) {
+        BatchRunner runner = new BatchRunner(model, o.sources());
         ShardSummary summary = ShardSummary.empty(o.sources().size());
         for (int from = 0; from < shard.size(); from += o.batch()) {
             List<Context> batch = shard.subList(from, Math.min(shard.size(), from + o.batch()));
             summary.add(batch, runner.run(batch), o.k());
         }
-        return summary;
+        return summary.toBytes();
     }
+
+    /** Stores shard {@code shard}'s mined bytes in the job folder (atomically); the caller then marks it done. */
+    public static void saveShard(JobDir dir, int shard, byte[] summary) {
+        ShardSummary.save(dir.shardFile(shard, SHARD_SUFFIX), summary);
+    }
+
+    static ContextStream open(HookedGpt2 model, DocumentSource corpus, Options o) {
+        return o.padded() ? ContextStream.padded(corpus, model.tokenizer(), o.ctxLen())
+                : ContextStream.concatenated(corpus, model.tokenizer(), o.ctxLen());
+    }
+
 }
