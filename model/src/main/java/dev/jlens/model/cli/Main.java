@@ -158,7 +158,8 @@ public final class Main {
                 int batch = (int) a.number("--batch", 8);
                 TopActivations.Options options = new TopActivations.Options(TopActivationsCommand.sources(
                         a.require("--hooks"), a.all("--matrix")), (int) a.number("--k", 20),
-                        (int) a.number("--ctx-len", 128), a.has("--padded"), batch, (int) a.number("--shard", 8 * batch),
+                        (int) a.number("--ctx-len", 128), a.has("--padded"), batch,
+                        (int) a.number("--shard", 8 * batch),
                         (int) a.number("--threads", Runtime.getRuntime().availableProcessors()),
                         (int) a.number("--window", 8), (int) a.number("--dashboards", 20), a.has("--overwrite"));
                 Path out = Path.of(a.require("--out"));
@@ -184,7 +185,8 @@ public final class Main {
             case "patch-dataset" -> {
                 var r = DatasetPatching.run(load(a.require("--model"), a.has("--no-processing"), env),
                         Path.of(a.require("--pairs")), new DatasetPatching.Options(a.require("--act"),
-                                a.has("--by-pos"), a.has("--naive"), a.has("--overwrite")), Path.of(a.require("--out")));
+                                a.has("--by-pos"), a.has("--naive"), a.has("--overwrite")),
+                        Path.of(a.require("--out")));
                 System.out.println(r.type().tlFunction() + " over " + r.lines().size() + " pairs: result "
                         + r.mean().shapeString() + "; wrote " + Path.of(a.require("--out")).resolve("mean.npy")
                         + " and stderr.npy");

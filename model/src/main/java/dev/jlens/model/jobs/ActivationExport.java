@@ -14,9 +14,7 @@ import dev.jlens.model.weights.SafeTensorsWriter;
 import dev.jlens.tensor.Tensor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.List;
 
@@ -159,13 +157,7 @@ public final class ActivationExport {
         for (int h = 0; h < acts.length; h++) {
             w.add(o.hooks().get(h), Tensor.of(acts[h], shapes[h]));
         }
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        w.write(tmp);
-        try {
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot rename " + tmp + ": " + e.getMessage(), e);
-        }
+        AtomicFiles.write(file, w::write);
     }
 
     private static void writeIndex(Path file, HookedGpt2 model, Options o, int contexts, int shards, int[][] trailing,

@@ -91,7 +91,8 @@ final class Dashboards {
             b.append("<div style=\"height:").append(Math.max(1, 80 * h[i] / Math.max(1, most))).append("px\" title=\"")
                     .append(Html.escape(binName(i) + ": " + h[i])).append("\"></div>");
         }
-        b.append("</div>\n<table id=\"top\">\n<tr><th>value</th><th>context</th><th>pos</th><th class=\"ctx\">tokens</th></tr>\n");
+        b.append("</div>\n<table id=\"top\">\n<tr><th>value</th><th>context</th><th>pos</th>"
+                + "<th class=\"ctx\">tokens</th></tr>\n");
         float scale = Math.max(Math.abs(d.max()), 1e-12f);
         for (int r = 0; r < top.length; r++) {
             TopK.Entry e = top[r];

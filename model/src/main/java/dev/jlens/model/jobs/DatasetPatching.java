@@ -11,9 +11,7 @@ import dev.jlens.tensor.Tensor;
 import dev.jlens.tensor.io.Npy;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -144,13 +142,7 @@ public final class DatasetPatching {
     }
 
     private static void save(Path file, Tensor t) {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        try {
-            Npy.write(tmp, t);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
-        }
+        AtomicFiles.write(file, tmp -> Npy.write(tmp, t));
     }
 
     private static Tensor load(Path file) {

@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
 import java.util.TreeSet;
 import java.util.stream.Stream;
@@ -119,8 +118,7 @@ public final class JobDir {
     }
 
     private void writeManifest() {
-        Path tmp = dir.resolve(MANIFEST + ".tmp");
-        try {
+        AtomicFiles.write(dir.resolve(MANIFEST), tmp -> {
             try (JsonGenerator g = JSON.createGenerator(tmp.toFile(), com.fasterxml.jackson.core.JsonEncoding.UTF8)) {
                 g.writeStartObject();
                 g.writeStringField("job", job);
@@ -132,11 +130,7 @@ public final class JobDir {
                 g.writeEndArray();
                 g.writeEndObject();
             }
-            Files.move(tmp, dir.resolve(MANIFEST), StandardCopyOption.REPLACE_EXISTING,
-                    StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the manifest in " + dir + ": " + e.getMessage(), e);
-        }
+        });
     }
 
     private static boolean isEmpty(Path dir) throws IOException {

@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 
 /** Per source: a {@link TopK} and {@link FeatureStats} over the real positions of the contexts added. */
@@ -83,13 +82,7 @@ final class ShardSummary {
 
     /** Writes {@code bytes} to {@code file} through a temporary file and an atomic rename (no torn file on a crash). */
     static void save(Path file, byte[] bytes) {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        try {
-            Files.write(tmp, bytes);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
-        }
+        AtomicFiles.write(file, tmp -> Files.write(tmp, bytes));
     }
 
     static ShardSummary load(Path file) {

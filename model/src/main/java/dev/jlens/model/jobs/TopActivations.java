@@ -56,7 +56,8 @@ public final class TopActivations {
 
         /** Every setting that changes the output, as the manifest records it. */
         String describe(HookedGpt2 model, DocumentSource corpus) {
-            return "model=" + model.cfg().modelName() + "\ncorpus=" + corpus.describe() + "\nsources=" + sources.stream().map(FeatureSource::label)
+            return "model=" + model.cfg().modelName() + "\ncorpus=" + corpus.describe() + "\nsources="
+                    + sources.stream().map(FeatureSource::label)
                     .collect(Collectors.joining(",")) + "\nk=" + k + "\nctx_len=" + ctxLen + "\npadded=" + padded
                     + "\nbatch=" + batch + "\nshard=" + shardContexts + "\nwindow=" + window + "\ndashboards="
                     + dashboards;

@@ -276,8 +276,9 @@ class MainTest {
             assertEquals(lines.get(1), trace.getLast(), "the one line closes the trace");
         }
 
-        assertEquals("2\njlens: unknown command 'frobnicate'; the commands are run, heads, prompt, patch, tokenize, "
-                + "logits, verify, selfcheck (./jlens --help shows their options)\n", execute(env, "frobnicate"));
+        assertEquals("2\njlens: unknown command 'frobnicate'; the commands are run, heads, prompt, patch, "
+                + "top-activations, export-activations, patch-dataset, tokenize, logits, verify, selfcheck (./jlens "
+                + "--help shows their options)\n", execute(env, "frobnicate"));
         String badFlag = execute(env, "tokenize", "--verbose", "--modle", "x");
         assertTrue(badFlag.startsWith("2\njava.lang.IllegalArgumentException: tokenize: unknown option '--modle'"),
                 badFlag);
@@ -332,10 +333,10 @@ class MainTest {
     void everyCommandOfTheUsageAnswersHelp() {
         String usage = run("--help");
         assertTrue(usage.startsWith("0\nusage: ./jlens <command> [options]"), usage);
-        List<String> commands = usage.lines().filter(l -> l.matches("  [a-z]+( .*)?"))
+        List<String> commands = usage.lines().filter(l -> l.matches("  [a-z][a-z-]*( .*)?"))
                 .map(l -> l.strip().split(" ")[0]).filter(c -> !c.equals("test") && !c.equals("bench")).toList();
-        assertEquals(List.of("run", "heads", "prompt", "patch", "tokenize", "logits", "verify", "selfcheck"),
-                commands, usage);
+        assertEquals(List.of("run", "heads", "prompt", "patch", "top-activations", "export-activations",
+                "patch-dataset", "tokenize", "logits", "verify", "selfcheck"), commands, usage);
         for (String command : commands) {
             String out = run(command, "--help");
             assertTrue(out.startsWith("0\nusage: ./jlens " + command), out);

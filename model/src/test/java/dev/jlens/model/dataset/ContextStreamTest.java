@@ -46,7 +46,8 @@ class ContextStreamTest {
         for (int ctxLen : new int[] {2, 5, 8, 64}) {
             List<Context> contexts = all(ContextStream.concatenated(Corpus.of(txt(DOCS)), TOK, ctxLen));
             int piece = ctxLen - 1;
-            assertEquals(joined.length / piece, contexts.size(), "ctx_len " + ctxLen + ": the last partial piece drops");
+            assertEquals(joined.length / piece, contexts.size(), "ctx_len " + ctxLen + ": the last partial piece "
+                    + "drops");
             for (int i = 0; i < contexts.size(); i++) {
                 int[] want = new int[ctxLen];
                 want[0] = TOK.bosTokenId();
@@ -84,8 +85,8 @@ class ContextStreamTest {
         assertEquals(TOK.encode("first").length + 1, contexts.get(0).length());
         assertEquals(TOK.encode("second\nline two").length + 1, contexts.get(1).length());
 
-        Path jsonl = Files.writeString(dir.resolve("c.jsonl"), "{\"id\": 1, \"text\": \"hello there\", \"x\": [1, {}]}\n"
-                + "\n{\"text\": \"general kenobi\"}\n");
+        Path jsonl = Files.writeString(dir.resolve("c.jsonl"), "{\"id\": 1, \"text\": \"hello there\", \"x\": [1, "
+                + "{}]}\n" + "\n{\"text\": \"general kenobi\"}\n");
         List<Context> fromJson = all(ContextStream.padded(new Corpus(jsonl, "text", false), TOK, 16));
         assertEquals(2, fromJson.size());
         assertEquals(TOK.encode("general kenobi")[0], fromJson.get(1).tokens()[1]);

@@ -200,7 +200,8 @@ class TopActivationsTest {
                 options(List.of(FeatureSource.units("blocks.1.attn.hook_zz")), 2, 16, false, 1), dir.resolve("a")));
         assertTrue(e.getMessage().contains("blocks.1.attn.hook_z"), "nearest name suggested: " + e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> TopActivations.run(MODEL, Corpus.of(corpus),
-                options(List.of(FeatureSource.units("blocks.1.attn.hook_pattern")), 2, 16, false, 1), dir.resolve("a")));
+                options(List.of(FeatureSource.units("blocks.1.attn.hook_pattern")), 2, 16, false, 1),
+                dir.resolve("a")));
         assertTrue(e.getMessage().contains("hook_pattern is [batch, head_index, query_pos, key_pos]"), e.getMessage());
         Path empty = Files.writeString(dir.resolve("empty.txt"), "");
         e = assertThrows(IllegalArgumentException.class, () -> TopActivations.run(MODEL, Corpus.of(empty),
@@ -217,6 +218,7 @@ class TopActivationsTest {
                 options(List.of(FeatureSource.units(Z1)), 3, 16, false, 1), dir));
         assertTrue(e.getMessage().contains("already holds other files"), e.getMessage());
         var o = new TopActivations.Options(List.of(FeatureSource.units(Z1)), 3, 16, false, 4, 8, 1, 3, 4, true);
-        assertEquals(3, TopActivations.run(MODEL, Corpus.of(corpus), o, dir.resolve("c")).sources().getFirst().top().k());
+        assertEquals(3, TopActivations.run(MODEL, Corpus.of(corpus), o, dir.resolve("c")).sources().getFirst().top()
+                .k());
     }
 }
