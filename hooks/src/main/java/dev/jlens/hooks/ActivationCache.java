@@ -19,6 +19,8 @@ public final class ActivationCache {
     private final boolean hasBatchDim;
 
     /**
+     * A cache over {@code acts}.
+     *
      * @param acts        activations by full hook name, in firing order (copied)
      * @param nLayers     the model's layer count, for negative layer indices
      * @param hasBatchDim whether every activation still has its leading batch dim

@@ -10,6 +10,8 @@ import dev.jlens.tensor.Tensor;
 @FunctionalInterface
 public interface HookFn {
     /**
+     * Called with each activation that flows through the hook point.
+     *
      * @param activation the tensor flowing through the hook point (do not keep it past the call without copying
      *                   if you will write into it later)
      * @param hook       the hook point, for its {@link HookPoint#name()} and {@link HookPoint#layer()}

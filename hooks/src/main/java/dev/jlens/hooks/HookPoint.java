@@ -23,6 +23,9 @@ public final class HookPoint {
     private final List<Entry> hooks = new CopyOnWriteArrayList<>(); // persistent: model-wide
     private String name = "<unnamed hook point>";
 
+    /** A hook point without hooks, unnamed until a registry names it. */
+    public HookPoint() {}
+
     /** The dotted TransformerLens name, e.g. {@code blocks.3.attn.hook_pattern}; set by the registry. */
     public String name() {
         return name;

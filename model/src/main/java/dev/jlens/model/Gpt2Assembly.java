@@ -20,9 +20,6 @@ import dev.jlens.tensor.backend.Backends;
 import java.lang.foreign.Arena;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Supplier;
 
@@ -36,8 +33,11 @@ import java.util.function.Supplier;
  * memory of a load stays near the model's own size.
  */
 public final class Gpt2Assembly {
-    /** Blocks processed at once: each holds one block's intermediates, so this bounds the transient memory. */
-    static final int BLOCKS_IN_FLIGHT = 2;
+    /**
+     * Parts (the unembedding, the embeddings, each block) processed at once: each holds its own intermediates, so this
+     * bounds the transient memory (the unembedding's and one block's at worst).
+     */
+    static final int PARTS_IN_FLIGHT = 2;
 
     private Gpt2Assembly() {}
 
@@ -55,10 +55,10 @@ public final class Gpt2Assembly {
     }
 
     /**
-     * TL's load_and_process_state_dict, streamed: the embeddings, then each block, then the unembedding are
-     * processed ({@link WeightProcessing.Steps}) and prepared in turn (two blocks at a time), and a part's
-     * intermediates are freed as soon as it is built, so the transient memory is about one part (the largest is the
-     * unembedding) or two blocks.
+     * TL's load_and_process_state_dict, streamed: the unembedding, the embeddings and each block are processed
+     * ({@link WeightProcessing.Steps}) and prepared as parts, {@link #PARTS_IN_FLIGHT} at a time, and a part's
+     * intermediates are freed as soon as it is built, so the transient memory is about two parts (the largest is the
+     * unembedding).
      *
      * @param cfg       the config of {@code raw}
      * @param raw       TL-keyed weights, e.g. views of a mapped checkpoint; not modified
@@ -98,84 +98,59 @@ public final class Gpt2Assembly {
 
     private static HookedGpt2 assemble(Gpt2Config cfg, StateDict raw, WeightProcessing.Steps steps,
             Supplier<Gpt2Tokenizer> tokenizer, Backend backend) {
-        Gpt2Config out = steps.out();
         StateDict sd = raw.copy(raw.source());
-        int d = cfg.dModel();
-        steps.embeddings(sd, Arena.ofAuto()); // the processed embeddings are the model's: freed with it
-        Tensor wPos = own(sd, "pos_embed.W_pos", cfg.nCtx(), d);
-        OwnedWeights.releaseMappedPages(raw, "pos_embed.");
-        List<TransformerBlock> blocks = blocks(cfg, steps, raw, sd, backend);
-        Unembed unembed;
-        LayerNorm lnFinal;
+        boolean inline = !OwnedWeights.readableByOtherThreads(raw); // e.g. views of a confined arena: stay here
+        try (LoadParts parts = new LoadParts(PARTS_IN_FLIGHT, inline, backend, cfg.modelName())) {
+            // the largest part first, so that the blocks fill the other thread while it runs
+            Future<Head> head = parts.submit(() -> head(cfg, steps, sd.subset("unembed.", "ln_final.")));
+            Future<StateDict> embeddings = parts.submit(() -> {
+                StateDict part = sd.subset("embed.", "pos_embed.");
+                steps.embeddings(part, Arena.ofAuto()); // the processed embeddings are the model's: freed with it
+                return part;
+            });
+            List<Future<TransformerBlock>> built = new ArrayList<>();
+            for (int l = 0; l < cfg.nLayers(); l++) {
+                int layer = l;
+                built.add(parts.submit(() -> buildBlock(cfg, steps, raw, sd, layer)));
+            }
+            StateDict embedded = parts.join(embeddings);
+            Tensor wPos = own(embedded, "pos_embed.W_pos", cfg.nCtx(), cfg.dModel());
+            OwnedWeights.releaseMappedPages(raw, "pos_embed.");
+            List<TransformerBlock> blocks = new ArrayList<>();
+            for (Future<TransformerBlock> block : built) {
+                blocks.add(parts.join(block));
+            }
+            Head top = parts.join(head);
+            Embed embed = new Embed(tokenEmbedding(embedded, top, cfg), wPos);
+            OwnedWeights.releaseMappedPages(raw, "embed.", "unembed.", "ln_final.");
+            return new HookedGpt2(backend, steps.out(), embed, blocks, top.lnFinal(), top.unembed(), tokenizer);
+        }
+    }
+
+    /** The model's top: ln_final and the unembedding, and the processed W_U they were built from (for the tie). */
+    private record Head(LayerNorm lnFinal, Unembed unembed, Tensor processedWu) {}
+
+    /** ln_final and the unembedding, processed into a part arena (freed once prepared) from their keys in sd. */
+    private static Head head(Gpt2Config cfg, WeightProcessing.Steps steps, StateDict sd) {
         try (Arena part = Arena.ofShared()) {
             steps.unembedding(sd, part);
-            unembed = new Unembed(sd.require("unembed.W_U", d, cfg.dVocab()),
-                    own(sd, "unembed.b_U", cfg.dVocab()));
-            lnFinal = layerNorm(out, sd, "ln_final");
+            Tensor wU = sd.require("unembed.W_U", cfg.dModel(), cfg.dVocab());
+            Unembed unembed = new Unembed(wU, own(sd, "unembed.b_U", cfg.dVocab()));
+            return new Head(layerNorm(steps.out(), sd, "ln_final"), unembed, wU);
         }
-        Embed embed = new Embed(tokenEmbedding(sd, unembed, cfg), wPos);
-        OwnedWeights.releaseMappedPages(raw, "embed.", "unembed.", "ln_final.");
-        return new HookedGpt2(backend, out, embed, blocks, lnFinal, unembed, tokenizer);
     }
 
     /**
      * W_E [d_vocab, d_model]: when it is still tied to W_U (W_U its transpose, neither processed) and the backend
      * gathers rows of the prepared W_U's transpose, that view (the values once); else a copy of its own.
      */
-    private static Tensor tokenEmbedding(StateDict sd, Unembed unembed, Gpt2Config cfg) {
-        Tensor wE = sd.require("embed.W_E", cfg.dVocab(), cfg.dModel());
-        Tensor wU = sd.require("unembed.W_U", cfg.dModel(), cfg.dVocab());
+    private static Tensor tokenEmbedding(StateDict embeddings, Head head, Gpt2Config cfg) {
+        Tensor wE = embeddings.require("embed.W_E", cfg.dVocab(), cfg.dModel());
+        Tensor wU = head.processedWu(); // compared by identity only: its arena may be closed
         boolean tied = wU.storage() == wE.storage() && wU.offset() == wE.offset() && wU.stride(0) == wE.stride(1)
                 && wU.stride(1) == wE.stride(0);
-        Tensor shared = tied ? Backends.current().transposeForGather(unembed.wU()) : null;
-        return shared != null ? shared : own(sd, "embed.W_E", cfg.dVocab(), cfg.dModel());
-    }
-
-    /**
-     * Every block, {@link #BLOCKS_IN_FLIGHT} at a time: processing a block is single-threaded arithmetic, so two
-     * blocks keep two cores busy (packing is parallel inside). Each block works on its own keys, so the shared
-     * {@code sd} is only read; a block's intermediates are freed and its mapped pages released when it is built.
-     */
-    private static List<TransformerBlock> blocks(Gpt2Config cfg, WeightProcessing.Steps steps, StateDict raw,
-            StateDict sd, Backend backend) {
-        int n = cfg.nLayers();
-        List<TransformerBlock> blocks = new ArrayList<>();
-        if (!OwnedWeights.readableByOtherThreads(raw) || n < 2) { // e.g. views of a confined arena: stay here
-            for (int l = 0; l < n; l++) {
-                blocks.add(buildBlock(cfg, steps, raw, sd, l));
-            }
-            return blocks;
-        }
-        ExecutorService pool = Executors.newFixedThreadPool(BLOCKS_IN_FLIGHT,
-                Thread.ofPlatform().name("jlens-load-", 1).daemon().factory());
-        try {
-            List<Future<TransformerBlock>> built = new ArrayList<>();
-            for (int l = 0; l < n; l++) {
-                int layer = l;
-                built.add(pool.submit(() -> {
-                    try (Backends.Scope on = Backends.use(backend)) {
-                        return buildBlock(cfg, steps, raw, sd, layer);
-                    }
-                }));
-            }
-            for (Future<TransformerBlock> f : built) {
-                blocks.add(f.get());
-            }
-            return blocks;
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            if (e.getCause() instanceof Error err) {
-                throw err;
-            }
-            throw new IllegalStateException(e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while loading " + cfg.modelName(), e);
-        } finally {
-            pool.shutdownNow();
-        }
+        Tensor shared = tied ? Backends.current().transposeForGather(head.unembed().wU()) : null;
+        return shared != null ? shared : own(embeddings, "embed.W_E", cfg.dVocab(), cfg.dModel());
     }
 
     /** Block {@code layer}: its keys processed into a part arena, prepared, then its mapped pages released. */

@@ -3,7 +3,14 @@ package dev.jlens.model;
 
 /** TL's return_type: "logits", "loss", "both" or None (which skips the unembedding). */
 public enum ReturnType {
-    LOGITS, LOSS, BOTH, NONE;
+    /** The logits [batch, pos, d_vocab]. */
+    LOGITS,
+    /** The next-token cross-entropy loss. */
+    LOSS,
+    /** Logits and loss. */
+    BOTH,
+    /** Neither: the pass stops before the unembedding (for hooks and caches). */
+    NONE;
 
     boolean wantsLogits() {
         return this == LOGITS || this == BOTH;

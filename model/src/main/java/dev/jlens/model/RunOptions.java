@@ -4,6 +4,8 @@ package dev.jlens.model;
 import dev.jlens.tensor.Tensor;
 
 /**
+ * What one forward pass computes and returns; {@link #defaults()} is TL's {@code model(tokens)}.
+ *
  * @param returnType    logits, loss, both, or none
  * @param lossPerToken  loss per token [batch, pos - 1] instead of the mean
  * @param attentionMask [batch, pos] 1 for real tokens, 0 for padding; null when every token is real

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.jlens.kernels.cuda.SimulatedContext;
 import dev.jlens.model.config.Gpt2Config;
+import dev.jlens.model.pretrained.Pretrained;
+import dev.jlens.model.weights.ProcessingOptions;
 import dev.jlens.model.weights.RandomWeights;
 import dev.jlens.model.weights.StateDict;
 import dev.jlens.tensor.Tensor;
@@ -14,11 +16,14 @@ import dev.jlens.tensor.backend.Backend;
 import dev.jlens.tensor.backend.Backends;
 import dev.jlens.tensor.storage.DeviceStorage;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /**
  * Logits (and one hooked activation) from the same weights and tokens, built and run under cuda and under cpu,
- * must agree within 1e-3 (fp32 on both; TF32 stays off unless -Djlens.cuda.tf32=true, which this test refuses).
+ * must agree within 1e-3, scaled by max |cpu value| where that exceeds 1 (fp32 on both; TF32 stays off unless
+ * -Djlens.cuda.tf32=true, which this test refuses). scripts/device-check.sh also passes the GPT-2-small-shaped
+ * checkpoint it makes with numpy ({@code -Djlens.test.checkpoint=DIR}).
  * The GPU tests are skipped with the reason without one; the same tiny-model comparison also runs on kernels'
  * simulated device everywhere, which covers the backend's Java side through a whole hooked forward.
  */
@@ -53,6 +58,16 @@ class CudaForwardTest {
         compare(cuda, "gpt2-shaped logits", cfg, weights, m -> m.forward(tokens));
     }
 
+    @Test
+    void checkpointLogitsMatchTheCpu() {
+        Backend cuda = gpu();
+        String dir = System.getProperty("jlens.test.checkpoint");
+        assumeTrue(dir != null, "no -Djlens.test.checkpoint=DIR (scripts/device-check.sh passes its numpy checkpoint)");
+        int[][] tokens = TinyModels.tokens(4, 64, Gpt2Config.preset("gpt2").dVocab(), 13);
+        compare(cuda, "logits of " + dir, () -> Pretrained.load(dir, ProcessingOptions.defaults()),
+                m -> m.forward(tokens));
+    }
+
     private void tinyModel(Backend cuda) {
         Gpt2Config cfg = TinyModels.config();
         StateDict weights = TinyModels.weights(cfg);
@@ -71,19 +86,26 @@ class CudaForwardTest {
 
     private void compare(Backend cuda, String what, Gpt2Config cfg, StateDict weights,
                          Function<HookedGpt2, Tensor> run) {
-        float[] want = on(cpu, cfg, weights, run);
-        float[] got = on(cuda, cfg, weights, run);
-        double max = 0;
-        for (int i = 0; i < want.length; i++) {
-            max = Math.max(max, Math.abs((double) want[i] - got[i]));
-        }
-        assertTrue(want.length > 0 && max <= LOGIT_ATOL, what + " on " + cuda.describe() + ": max |cuda - cpu| " + max
-                + " > " + LOGIT_ATOL);
+        compare(cuda, what, () -> Gpt2Assembly.fromStateDict(cfg, weights), run);
     }
 
-    private static float[] on(Backend backend, Gpt2Config cfg, StateDict weights, Function<HookedGpt2, Tensor> run) {
+    /** max |cuda - cpu| <= 1e-3 * max(1, max |cpu|), the model built under each backend. */
+    private void compare(Backend cuda, String what, Supplier<HookedGpt2> model, Function<HookedGpt2, Tensor> run) {
+        float[] want = on(cpu, model, run);
+        float[] got = on(cuda, model, run);
+        double max = 0;
+        double scale = 1;
+        for (int i = 0; i < want.length; i++) {
+            max = Math.max(max, Math.abs((double) want[i] - got[i]));
+            scale = Math.max(scale, Math.abs(want[i]));
+        }
+        assertTrue(want.length > 0 && max <= LOGIT_ATOL * scale, what + " on " + cuda.describe()
+                + ": max |cuda - cpu| " + max + " > " + LOGIT_ATOL + " x " + scale);
+    }
+
+    private static float[] on(Backend backend, Supplier<HookedGpt2> model, Function<HookedGpt2, Tensor> run) {
         try (Backends.Scope s = Backends.use(backend)) {
-            return run.apply(Gpt2Assembly.fromStateDict(cfg, weights)).toArray();
+            return run.apply(model.get()).toArray();
         }
     }
 }

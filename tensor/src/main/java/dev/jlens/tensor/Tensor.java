@@ -696,7 +696,7 @@ public final class Tensor {
 
     // ---- comparison ----
 
-    /** |this - other| <= atol + rtol * |other| everywhere (NumPy's rule; NaN is never close); same shapes. */
+    /** |this - other| &lt;= atol + rtol * |other| everywhere (NumPy's rule; NaN is never close); same shapes. */
     public boolean allclose(Tensor other, double rtol, double atol) {
         return Indexing.allclose(this, other, rtol, atol);
     }

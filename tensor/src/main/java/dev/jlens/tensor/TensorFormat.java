@@ -25,7 +25,7 @@ import java.util.List;
  * Only the shown elements are read, one {@link Tensor#get} each, so printing a device tensor or a memory-mapped
  * weight neither copies it nor changes it.
  */
-public final class TensorFormat {
+final class TensorFormat {
     private static final int PRECISION = 4;
     private static final int THRESHOLD = 1000;
     private static final int EDGE_ITEMS = 3;

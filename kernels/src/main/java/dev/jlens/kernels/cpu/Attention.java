@@ -51,7 +51,7 @@ public final class Attention {
     }
 
     /** Scalar twin of {@link #causal}: scores, softmax and z accumulated in double, one thread. */
-    public static void causalScalar(float[] z, int zOff, float[] q, int qOff, float[] k, int kOff, float[] v,
+    static void causalScalar(float[] z, int zOff, float[] q, int qOff, float[] k, int kOff, float[] v,
             int vOff, float[] keyMask, int mOff, int B, int Pq, int Pk, int H, int E, float scale) {
         double[] p = new double[Pk]; // [Pk] scores, then probabilities
         double[] acc = new double[E]; // [E] z row

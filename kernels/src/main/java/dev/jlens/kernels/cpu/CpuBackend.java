@@ -12,6 +12,8 @@ import dev.jlens.tensor.backend.UnaryOp;
 import dev.jlens.tensor.storage.HeapStorage;
 import dev.jlens.tensor.storage.SegmentStorage;
 import java.lang.foreign.MemorySegment;
+import java.util.LinkedHashMap;
+import java.util.SequencedMap;
 
 /**
  * Tensor-level entry of the CPU kernels. Each op brings its inputs into the layout its kernel wants — contiguous
@@ -19,6 +21,9 @@ import java.lang.foreign.MemorySegment;
  * then calls the kernel. Weights passed through {@link #prepareWeight} are packed once for {@link Matmul}.
  */
 public final class CpuBackend implements Backend {
+    /** The backend, stateless; {@link java.util.ServiceLoader} makes one through this constructor. */
+    public CpuBackend() {}
+
     @Override
     public String name() {
         return "cpu";
@@ -32,7 +37,7 @@ public final class CpuBackend implements Backend {
     @Override
     public String unavailableReason() {
         return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent() ? null
-                : "the JVM was started without --add-modules=jdk.incubator.vector";
+                : "the Vector API module is missing: add --add-modules=jdk.incubator.vector to the java command";
     }
 
     @Override
@@ -40,6 +45,17 @@ public final class CpuBackend implements Backend {
         String width = VectorWidth.SCALAR ? "scalar twins (-Djlens.vectorBits=0)"
                 : "Vector API " + VectorWidth.bits() + "-bit";
         return "cpu (" + width + ", " + CpuThreads.COUNT + " threads)";
+    }
+
+    @Override
+    public SequencedMap<String, String> settings() {
+        SequencedMap<String, String> s = new LinkedHashMap<>();
+        s.put("vector width", VectorWidth.SCALAR ? "0: scalar twins (-Djlens.vectorBits=0)"
+                : VectorWidth.bits() + "-bit" + (System.getProperty("jlens.vectorBits") == null
+                ? " (the machine's preferred; -Djlens.vectorBits=N forces one)" : " (-Djlens.vectorBits)"));
+        s.put("worker threads", CpuThreads.COUNT + (System.getProperty("jlens.threads") == null
+                ? " (all cores; -Djlens.threads=N to change)" : " (-Djlens.threads)"));
+        return s;
     }
 
     @Override

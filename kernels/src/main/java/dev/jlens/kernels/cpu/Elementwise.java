@@ -58,7 +58,7 @@ public final class Elementwise {
     }
 
     /** Bias add: out[r,i] = a[r,i] + row[i] for a, out [rows, n] and row [n]; row must not overlap out. */
-    public static void addRow(float[] out, int oOff, float[] a, int aOff, float[] row, int rOff, int rows, int n) {
+    static void addRow(float[] out, int oOff, float[] a, int aOff, float[] row, int rOff, int rows, int n) {
         if (VectorWidth.SCALAR) {
             addRowScalar(out, oOff, a, aOff, row, rOff, rows, n);
             return;
@@ -71,7 +71,7 @@ public final class Elementwise {
     }
 
     /** out[r,i] = a[r,i] * row[i] for a, out [rows, n] and row [n]; row must not overlap out. */
-    public static void mulRow(float[] out, int oOff, float[] a, int aOff, float[] row, int rOff, int rows, int n) {
+    static void mulRow(float[] out, int oOff, float[] a, int aOff, float[] row, int rOff, int rows, int n) {
         if (VectorWidth.SCALAR) {
             mulRowScalar(out, oOff, a, aOff, row, rOff, rows, n);
             return;
@@ -129,35 +129,35 @@ public final class Elementwise {
     }
 
     /** Scalar twin of {@link #add}. */
-    public static void addScalar(float[] out, int oOff, float[] a, int aOff, float[] b, int bOff, int n) {
+    static void addScalar(float[] out, int oOff, float[] a, int aOff, float[] b, int bOff, int n) {
         for (int i = 0; i < n; i++) {
             out[oOff + i] = a[aOff + i] + b[bOff + i];
         }
     }
 
     /** Scalar twin of {@link #sub}. */
-    public static void subScalar(float[] out, int oOff, float[] a, int aOff, float[] b, int bOff, int n) {
+    static void subScalar(float[] out, int oOff, float[] a, int aOff, float[] b, int bOff, int n) {
         for (int i = 0; i < n; i++) {
             out[oOff + i] = a[aOff + i] - b[bOff + i];
         }
     }
 
     /** Scalar twin of {@link #mul}. */
-    public static void mulScalar(float[] out, int oOff, float[] a, int aOff, float[] b, int bOff, int n) {
+    static void mulScalar(float[] out, int oOff, float[] a, int aOff, float[] b, int bOff, int n) {
         for (int i = 0; i < n; i++) {
             out[oOff + i] = a[aOff + i] * b[bOff + i];
         }
     }
 
     /** Scalar twin of {@link #div}. */
-    public static void divScalar(float[] out, int oOff, float[] a, int aOff, float[] b, int bOff, int n) {
+    static void divScalar(float[] out, int oOff, float[] a, int aOff, float[] b, int bOff, int n) {
         for (int i = 0; i < n; i++) {
             out[oOff + i] = a[aOff + i] / b[bOff + i];
         }
     }
 
     /** Scalar twin of {@link #addRow}. */
-    public static void addRowScalar(float[] out, int oOff, float[] a, int aOff, float[] row, int rOff, int rows,
+    static void addRowScalar(float[] out, int oOff, float[] a, int aOff, float[] row, int rOff, int rows,
             int n) {
         for (int r = 0; r < rows; r++) {
             addScalar(out, oOff + r * n, a, aOff + r * n, row, rOff, n);
@@ -165,7 +165,7 @@ public final class Elementwise {
     }
 
     /** Scalar twin of {@link #mulRow}. */
-    public static void mulRowScalar(float[] out, int oOff, float[] a, int aOff, float[] row, int rOff, int rows,
+    static void mulRowScalar(float[] out, int oOff, float[] a, int aOff, float[] row, int rOff, int rows,
             int n) {
         for (int r = 0; r < rows; r++) {
             mulScalar(out, oOff + r * n, a, aOff + r * n, row, rOff, n);
@@ -173,35 +173,35 @@ public final class Elementwise {
     }
 
     /** Scalar twin of {@link #scale}. */
-    public static void scaleScalar(float[] out, int oOff, float[] a, int aOff, float alpha, int n) {
+    static void scaleScalar(float[] out, int oOff, float[] a, int aOff, float alpha, int n) {
         for (int i = 0; i < n; i++) {
             out[oOff + i] = alpha * a[aOff + i];
         }
     }
 
     /** Scalar twin of {@link #exp}. */
-    public static void expScalar(float[] out, int oOff, float[] a, int aOff, int n) {
+    static void expScalar(float[] out, int oOff, float[] a, int aOff, int n) {
         for (int i = 0; i < n; i++) {
             out[oOff + i] = (float) Math.exp(a[aOff + i]);
         }
     }
 
     /** Scalar twin of {@link #log}. */
-    public static void logScalar(float[] out, int oOff, float[] a, int aOff, int n) {
+    static void logScalar(float[] out, int oOff, float[] a, int aOff, int n) {
         for (int i = 0; i < n; i++) {
             out[oOff + i] = (float) Math.log(a[aOff + i]);
         }
     }
 
     /** Scalar twin of {@link #tanh}. */
-    public static void tanhScalar(float[] out, int oOff, float[] a, int aOff, int n) {
+    static void tanhScalar(float[] out, int oOff, float[] a, int aOff, int n) {
         for (int i = 0; i < n; i++) {
             out[oOff + i] = (float) Math.tanh(a[aOff + i]);
         }
     }
 
     /** Scalar twin of {@link #sqrt}. */
-    public static void sqrtScalar(float[] out, int oOff, float[] a, int aOff, int n) {
+    static void sqrtScalar(float[] out, int oOff, float[] a, int aOff, int n) {
         for (int i = 0; i < n; i++) {
             out[oOff + i] = (float) Math.sqrt(a[aOff + i]);
         }

@@ -12,7 +12,7 @@ import static dev.jlens.kernels.cpu.VectorWidth.SPECIES;
 import jdk.incubator.vector.FloatVector;
 
 /** The tanh-approximation GELU of GPT-2 ({@code gelu_new}), parallel over chunks for large inputs. */
-public final class Gelu {
+final class Gelu {
     /** -2 sqrt(2/pi): the factor of exp's argument. */
     private static final float MINUS_TWO_SQRT_2_OVER_PI = (float) (-2 * Math.sqrt(2 / Math.PI));
     /** The cubic coefficient of GPT-2's approximation. */

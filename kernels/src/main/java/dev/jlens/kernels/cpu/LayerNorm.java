@@ -47,7 +47,7 @@ public final class LayerNorm {
     }
 
     /** Scalar twin of the long {@code layerNorm}: mean, variance and the affine in double. */
-    public static void layerNormScalar(float[] out, int oOff, float[] scale, int sOff, float[] normalized, int nOff,
+    static void layerNormScalar(float[] out, int oOff, float[] scale, int sOff, float[] normalized, int nOff,
             float[] in, int iOff, float[] w, int wOff, float[] b, int bOff, int rows, int d, float eps) {
         for (int r = 0; r < rows; r++) {
             int x = iOff + r * d;

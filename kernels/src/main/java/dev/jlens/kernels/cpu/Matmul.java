@@ -15,7 +15,7 @@ import java.util.function.IntConsumer;
  * then runs Goto-style loops: N panels are split across {@link CpuThreads}, K is cut into blocks of
  * {@link #KC} rows so a panel slice stays in L1 while every row tile of A passes over it, and M into blocks
  * of {@link #MC} rows so the A block stays in L2. Each tile is a {@link GemmKernel} register tile. For a
- * few rows (decode, patching: M <= {@link #SMALL_M}) the product is bound by streaming B, which each
+ * few rows (decode, patching: M &lt;= {@link #SMALL_M}) the product is bound by streaming B, which each
  * thread reads once; for one row, from four places of its task at once ({@link GemmKernel#gemv4}).
  * {@code -Djlens.vectorBits=0} runs {@link #multiplyScalar}.
  */

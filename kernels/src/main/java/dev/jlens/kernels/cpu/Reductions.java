@@ -93,28 +93,28 @@ public final class Reductions {
     }
 
     /** Scalar twin of {@link #sum}: double accumulator. */
-    public static void sumScalar(float[] out, int oOff, float[] in, int iOff, int rows, int n) {
+    static void sumScalar(float[] out, int oOff, float[] in, int iOff, int rows, int n) {
         for (int r = 0; r < rows; r++) {
             out[oOff + r] = (float) sumRowScalar(in, iOff + r * n, n);
         }
     }
 
     /** Scalar twin of {@link #mean}: double accumulator. */
-    public static void meanScalar(float[] out, int oOff, float[] in, int iOff, int rows, int n) {
+    static void meanScalar(float[] out, int oOff, float[] in, int iOff, int rows, int n) {
         for (int r = 0; r < rows; r++) {
             out[oOff + r] = (float) (sumRowScalar(in, iOff + r * n, n) / n);
         }
     }
 
     /** Scalar twin of {@link #max}. */
-    public static void maxScalar(float[] out, int oOff, float[] in, int iOff, int rows, int n) {
+    static void maxScalar(float[] out, int oOff, float[] in, int iOff, int rows, int n) {
         for (int r = 0; r < rows; r++) {
             out[oOff + r] = maxRowScalar(in, iOff + r * n, n);
         }
     }
 
     /** Scalar twin of {@link #logsumexp}: double accumulator. */
-    public static void logsumexpScalar(float[] out, int oOff, float[] in, int iOff, int rows, int n) {
+    static void logsumexpScalar(float[] out, int oOff, float[] in, int iOff, int rows, int n) {
         for (int r = 0; r < rows; r++) {
             int row = iOff + r * n;
             float m = maxRowScalar(in, row, n);
@@ -127,7 +127,7 @@ public final class Reductions {
     }
 
     /** Scalar twin of {@link #argmax}. */
-    public static void argmaxScalar(int[] out, int oOff, float[] in, int iOff, int rows, int n) {
+    static void argmaxScalar(int[] out, int oOff, float[] in, int iOff, int rows, int n) {
         for (int r = 0; r < rows; r++) {
             int row = iOff + r * n;
             float m = maxRowScalar(in, row, n);

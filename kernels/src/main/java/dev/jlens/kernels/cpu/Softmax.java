@@ -44,7 +44,7 @@ public final class Softmax {
     }
 
     /** Scalar twin of {@link #softmax}: exp and sum in double. */
-    public static void softmaxScalar(float[] out, int oOff, float[] in, int iOff, int rows, int n) {
+    static void softmaxScalar(float[] out, int oOff, float[] in, int iOff, int rows, int n) {
         for (int r = 0; r < rows; r++) {
             int o = oOff + r * n;
             int x = iOff + r * n;
@@ -64,7 +64,7 @@ public final class Softmax {
     }
 
     /** Scalar twin of {@link #logSoftmax}: exp, sum and log in double. */
-    public static void logSoftmaxScalar(float[] out, int oOff, float[] in, int iOff, int rows, int n) {
+    static void logSoftmaxScalar(float[] out, int oOff, float[] in, int iOff, int rows, int n) {
         for (int r = 0; r < rows; r++) {
             int o = oOff + r * n;
             int x = iOff + r * n;

@@ -10,6 +10,7 @@ import dev.jlens.tensor.backend.BinaryOp;
 import dev.jlens.tensor.backend.ReduceOp;
 import dev.jlens.tensor.backend.TopK;
 import dev.jlens.tensor.backend.UnaryOp;
+import java.util.SequencedMap;
 
 /**
  * Runs tensor ops on an NVIDIA GPU. Ops accept host or device inputs (host views are uploaded as the span they
@@ -62,6 +63,12 @@ public final class CudaBackend implements Backend {
     @Override
     public String describe() {
         return "cuda (" + context().describe() + "; host fallback " + HOST.name() + ")";
+    }
+
+    /** The settings of the host fallback, which runs argmax, topk, gather and host index_select. */
+    @Override
+    public SequencedMap<String, String> settings() {
+        return HOST.settings();
     }
 
     @Override

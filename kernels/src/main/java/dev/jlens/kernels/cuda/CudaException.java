@@ -14,6 +14,7 @@ public final class CudaException extends RuntimeException {
     /** CUDA_ERROR_OUT_OF_MEMORY in the driver API. */
     static final int OUT_OF_MEMORY = 2;
 
+    /** The CUresult or cublasStatus_t the call returned. */
     private final int code;
 
     CudaException(String message, int code) {

@@ -13,6 +13,8 @@ import dev.jlens.tensor.backend.UnaryOp;
 import dev.jlens.tensor.storage.Storage;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.SequencedMap;
 import java.util.stream.IntStream;
 
 /**
@@ -21,6 +23,9 @@ import java.util.stream.IntStream;
  * {@code -Djlens.backend=scalar}; lowest priority otherwise.
  */
 public final class ScalarBackend implements Backend {
+    /** The backend, stateless; {@link java.util.ServiceLoader} makes one through this constructor. */
+    public ScalarBackend() {}
+
     @Override
     public String name() {
         return "scalar";
@@ -39,6 +44,14 @@ public final class ScalarBackend implements Backend {
     @Override
     public String describe() {
         return "scalar (reference loops, double accumulators, 1 thread)";
+    }
+
+    @Override
+    public SequencedMap<String, String> settings() {
+        SequencedMap<String, String> s = new LinkedHashMap<>();
+        s.put("vector width", "none (plain loops)");
+        s.put("worker threads", "1");
+        return s;
     }
 
     @Override

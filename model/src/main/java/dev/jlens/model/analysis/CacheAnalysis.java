@@ -19,7 +19,14 @@ import java.util.List;
  */
 public final class CacheAnalysis {
     /** decompose_resid's mode: every layer output, only MLP outputs, or only attention outputs. */
-    public enum Mode { ALL, MLP, ATTN }
+    public enum Mode {
+        /** Attention and MLP outputs. */
+        ALL,
+        /** MLP outputs only. */
+        MLP,
+        /** Attention outputs only. */
+        ATTN
+    }
 
     final AnalysisInputs in; // shared with LogitAttribution
     final LnStacks ln;

@@ -27,7 +27,12 @@ import java.util.Collection;
  */
 public final class HeadDetector {
     /** TL's error_measure. */
-    public enum ErrorMeasure { MUL, ABS }
+    public enum ErrorMeasure {
+        /** "mul": sum(A * D) / sum(A), the share of attention on the detection pattern's entries. */
+        MUL,
+        /** "abs": 1 - sum |A - D| / pos, rounded as TL rounds it; the pattern must be lower-triangular. */
+        ABS
+    }
 
     /**
      * TL's keyword arguments of detect_head.

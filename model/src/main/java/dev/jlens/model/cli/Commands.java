@@ -128,11 +128,13 @@ final class Commands {
                             standard error (DIR/mean.npy, DIR/stderr.npy); rerun to resume
                             """,
                     List.of("./jlens patch-dataset --model gpt2 --pairs ioi.jsonl --act z --out ioi-z")),
-            new Spec("tokenize", Set.of("--model", "--text"), Set.of("--no-bos", "--json"),
-                    "tokenize --model M --text T [--no-bos] [--json]", """
-                            token ids and string tokens of a text
+            new Spec("tokenize", Set.of("--model", "--tokenizer", "--text"), Set.of("--no-bos", "--json"),
+                    "tokenize (--model M | --tokenizer F) --text T [--no-bos] [--json]", """
+                            token ids and string tokens of a text, with a model's tokenizer or with a
+                            byte-level BPE tokenizer.json F (no model needed); BOS first unless --no-bos
                             """,
-                    List.of("./jlens tokenize --model gpt2 --text \"Hello world\"")),
+                    List.of("./jlens tokenize --model gpt2 --text \"Hello world\"",
+                            "./jlens tokenize --tokenizer path/to/tokenizer.json --text \"Hello world\"")),
             new Spec("logits", Set.of("--model", "--tokens", "--out"), Set.of("--no-processing"),
                     "logits --model M --tokens 50256,464,3290 [--tokens ...] [--no-processing] --out F.npy", """
                             float32 logits [batch, pos, vocab] as .npy
@@ -144,10 +146,12 @@ final class Commands {
                             """,
                     List.of("./jlens verify --model gpt2 --tokens 50256,464,3290 --reference hf_logits.npy "
                             + "--no-processing")),
-            new Spec("selfcheck", Set.of(), Set.of(), "selfcheck", """
-                            compare every hot kernel of the backend in use with the scalar oracle
+            new Spec("selfcheck", Set.of(), Set.of(), "selfcheck [--backend cpu|scalar|cuda]", """
+                            one table: the backend, vector width, worker threads, transparent huge pages and CUDA
+                            status (device, or why not), then every hot kernel of the backend against the scalar
+                            oracle; exit 1 when a kernel is out of tolerance
                             """,
-                    List.of("./jlens selfcheck", "./jlens selfcheck --backend scalar")));
+                    List.of("./jlens selfcheck", "./jlens selfcheck --backend cuda")));
 
     private Commands() {}
 

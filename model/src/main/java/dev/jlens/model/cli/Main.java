@@ -11,7 +11,6 @@ import dev.jlens.model.jobs.TopActivations;
 import dev.jlens.model.pretrained.Pretrained;
 import dev.jlens.model.weights.HubException;
 import dev.jlens.model.weights.ProcessingOptions;
-import dev.jlens.tensor.backend.Backend;
 import dev.jlens.tensor.backend.Backends;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -134,8 +133,11 @@ public final class Main {
                         System.out);
             }
             case "tokenize" -> {
-                yield TokenizeCommand.run(load(a.get("--model", InductionModel.NAME), false, env).tokenizer(),
-                        a.require("--text"), !a.has("--no-bos"), a.has("--json"), System.out);
+                var tokenizer = a.has("--tokenizer")
+                        ? TokenizeCommand.file(a.get("--tokenizer", null), a.has("--model"))
+                        : load(a.get("--model", InductionModel.NAME), false, env).tokenizer();
+                yield TokenizeCommand.run(tokenizer, a.require("--text"), !a.has("--no-bos"), a.has("--json"),
+                        System.out);
             }
             case "logits" -> {
                 yield LogitsCommands.logits(load(a.require("--model"), a.has("--no-processing"), env),
@@ -238,10 +240,6 @@ public final class Main {
     }
 
     private static int selfCheck() {
-        Backend backend = Backends.selected();
-        System.out.println("jlens backend: " + backend.describe());
-        boolean ok = SelfCheck.run(backend, System.out);
-        System.out.println(ok ? "self-check passed" : "self-check FAILED");
-        return ok ? 0 : 1;
+        return SelfCheck.run(Backends.selected(), System.out) ? 0 : 1;
     }
 }

@@ -1,4 +1,5 @@
-// ./jlens tokenize: the ids and string tokens of a text, as a table or as JSON.
+// ./jlens tokenize: the ids and string tokens of a text, as a table or as JSON, with a model's tokenizer or a
+// tokenizer.json on its own.
 package dev.jlens.model.cli;
 
 import com.fasterxml.jackson.core.JsonFactory;
@@ -7,10 +8,24 @@ import dev.jlens.model.tokenizer.Gpt2Tokenizer;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /** Prints the token ids of a text (BOS prepended when asked) with each token's string. */
 final class TokenizeCommand {
     private TokenizeCommand() {}
+
+    /** The tokenizer of --tokenizer F; refuses --model beside it and a path that is not a file. */
+    static Gpt2Tokenizer file(String path, boolean modelToo) {
+        if (modelToo) {
+            throw new IllegalArgumentException("tokenize: give --model or --tokenizer, not both");
+        }
+        Path file = Path.of(path);
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("tokenize: --tokenizer " + path + " is not a file");
+        }
+        return Gpt2Tokenizer.fromTokenizerJson(file);
+    }
 
     static int run(Gpt2Tokenizer tokenizer, String text, boolean prependBos, boolean json, PrintStream out) {
         int[] body = tokenizer.encode(text);

@@ -12,20 +12,38 @@ import java.util.Locale;
  * [n_layers, n_heads, dest_pos] for the pattern by position, and [n_layers, n_heads, dest_pos, src_pos] per entry.
  */
 public enum PatchType {
+    /** {@code get_act_patch_resid_pre}: resid_pre patched, result [n_layers, pos]. */
     RESID_PRE("resid_pre", PatchSetter.LAYER_POS),
+    /** {@code get_act_patch_resid_mid}: resid_mid patched, result [n_layers, pos]. */
     RESID_MID("resid_mid", PatchSetter.LAYER_POS),
+    /** {@code get_act_patch_attn_out}: attn_out patched, result [n_layers, pos]. */
     ATTN_OUT("attn_out", PatchSetter.LAYER_POS),
+    /** {@code get_act_patch_mlp_out}: mlp_out patched, result [n_layers, pos]. */
     MLP_OUT("mlp_out", PatchSetter.LAYER_POS),
+    /** {@code get_act_patch_attn_head_out_by_pos}: z patched, result [n_layers, pos, n_heads]. */
     ATTN_HEAD_OUT_BY_POS("z", PatchSetter.LAYER_POS_HEAD_VECTOR),
+    /** {@code get_act_patch_attn_head_q_by_pos}: q patched, result [n_layers, pos, n_heads]. */
     ATTN_HEAD_Q_BY_POS("q", PatchSetter.LAYER_POS_HEAD_VECTOR),
+    /** {@code get_act_patch_attn_head_k_by_pos}: k patched, result [n_layers, pos, n_heads]. */
     ATTN_HEAD_K_BY_POS("k", PatchSetter.LAYER_POS_HEAD_VECTOR),
+    /** {@code get_act_patch_attn_head_v_by_pos}: v patched, result [n_layers, pos, n_heads]. */
     ATTN_HEAD_V_BY_POS("v", PatchSetter.LAYER_POS_HEAD_VECTOR),
+    /** {@code get_act_patch_attn_head_pattern_by_pos}: pattern patched, result [n_layers, n_heads, dest_pos]. */
     ATTN_HEAD_PATTERN_BY_POS("pattern", PatchSetter.LAYER_HEAD_POS_PATTERN),
+    /**
+     * {@code get_act_patch_attn_head_pattern_dest_src_pos}: pattern patched, result [n_layers, n_heads, dest_pos,
+     * src_pos].
+     */
     ATTN_HEAD_PATTERN_DEST_SRC_POS("pattern", PatchSetter.LAYER_HEAD_DEST_SRC_POS_PATTERN),
+    /** {@code get_act_patch_attn_head_out_all_pos}: z patched, result [n_layers, n_heads]. */
     ATTN_HEAD_OUT_ALL_POS("z", PatchSetter.LAYER_HEAD_VECTOR),
+    /** {@code get_act_patch_attn_head_q_all_pos}: q patched, result [n_layers, n_heads]. */
     ATTN_HEAD_Q_ALL_POS("q", PatchSetter.LAYER_HEAD_VECTOR),
+    /** {@code get_act_patch_attn_head_k_all_pos}: k patched, result [n_layers, n_heads]. */
     ATTN_HEAD_K_ALL_POS("k", PatchSetter.LAYER_HEAD_VECTOR),
+    /** {@code get_act_patch_attn_head_v_all_pos}: v patched, result [n_layers, n_heads]. */
     ATTN_HEAD_V_ALL_POS("v", PatchSetter.LAYER_HEAD_VECTOR),
+    /** {@code get_act_patch_attn_head_pattern_all_pos}: pattern patched, result [n_layers, n_heads]. */
     ATTN_HEAD_PATTERN_ALL_POS("pattern", PatchSetter.LAYER_HEAD_PATTERN);
 
     private final String activation;

@@ -10,7 +10,14 @@ import java.awt.Color;
  */
 public interface Canvas {
     /** Where text sits relative to its anchor point, along its baseline. */
-    enum Anchor { START, MIDDLE, END }
+    enum Anchor {
+        /** The text starts at the anchor. */
+        START,
+        /** The text is centred on the anchor. */
+        MIDDLE,
+        /** The text ends at the anchor. */
+        END
+    }
 
     /** A filled rectangle; {@code tip} may be null. */
     void rect(double x, double y, double w, double h, Color fill, String tip);

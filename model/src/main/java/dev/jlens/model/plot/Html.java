@@ -1,7 +1,7 @@
 // Escaping for text placed in HTML and SVG: element content and attribute values.
 package dev.jlens.model.plot;
 
-/** HTML/XML escaping of user text such as tokens ("<|endoftext|>", quotes, newlines). */
+/** HTML/XML escaping of user text such as tokens ("&lt;|endoftext|&gt;", quotes, newlines). */
 public final class Html {
     private Html() {}
 

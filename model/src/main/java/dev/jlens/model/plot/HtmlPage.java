@@ -7,7 +7,7 @@ import java.util.List;
  * One HTML file with no external resources (no network, no CDN): the plots as inline SVG, and a script that shows
  * the {@code data-tip} text of the shape under the mouse in a tooltip ({@code #jlens-tip}).
  */
-public final class HtmlPage {
+final class HtmlPage {
     private static final String STYLE = """
             body{font-family:"DejaVu Sans",sans-serif;margin:16px;background:#fff;color:#000}
             svg.jlens-plot{display:block;margin-bottom:16px}

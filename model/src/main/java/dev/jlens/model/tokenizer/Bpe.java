@@ -1,7 +1,9 @@
 // Byte-pair encoding of one pre-token word: start from one token per byte, repeatedly apply the lowest-ranked merge
 // among adjacent pairs, and cache the result per word. Mirrors bpe() of OpenAI's encoder.py and HF GPT2Tokenizer;
 // the merge loop uses a heap of candidate pairs as HF tokenizers' Word::merge_all does, so a word of n bytes costs
-// O(n log n) rather than O(n^2), and equal ranks apply left to right (the same result as encoder.py's loop).
+// O(n log n) rather than O(n^2), and equal ranks apply left to right (the same result as encoder.py's loop). With
+// ignore_merges (Llama 3) a word that is itself a vocab token is that token, as BPE::tokenize_with_cache does; a
+// merge listed twice keeps its last rank, as HF's merge map (and GPT2Tokenizer's dict) are built.
 package dev.jlens.model.tokenizer;
 
 import java.nio.charset.StandardCharsets;
@@ -21,9 +23,12 @@ final class Bpe {
     /** Id of the one-byte token of each byte value. */
     private final int[] byteIds = new int[256];
     private final Map<String, int[]> cache = new ConcurrentHashMap<>();
+    /** The vocabulary, for ignore_merges lookups; null when merges always run. */
+    private final Vocabulary wholeWords;
 
-    /** Builds the merge table of {@code vocab}. */
-    Bpe(Vocabulary vocab) {
+    /** Builds the merge table of {@code vocab}; {@code ignoreMerges} looks each word up whole first. */
+    Bpe(Vocabulary vocab, boolean ignoreMerges) {
+        this.wholeWords = ignoreMerges ? vocab : null;
         for (int b = 0; b < 256; b++) {
             byteIds[b] = vocab.id(String.valueOf(ByteLevel.charOf(b)));
         }
@@ -33,7 +38,7 @@ final class Bpe {
             String[] p = pairs.get(rank);
             long key = key(vocab.id(p[0]), vocab.id(p[1]));
             long value = ((long) rank << 32) | vocab.id(p[0] + p[1]);
-            merges.putIfAbsent(key, value);
+            merges.put(key, value);
         }
     }
 
@@ -47,7 +52,9 @@ final class Bpe {
         if (cached != null) {
             return cached;
         }
-        int[] ids = merge(word.getBytes(StandardCharsets.UTF_8));
+        byte[] bytes = word.getBytes(StandardCharsets.UTF_8);
+        Integer whole = wholeWords == null ? null : wholeWords.id(ByteLevel.encode(bytes));
+        int[] ids = whole != null && !wholeWords.isAdded(whole) ? new int[] {whole} : merge(bytes);
         if (cache.size() >= CACHE_LIMIT) {
             cache.clear();
         }

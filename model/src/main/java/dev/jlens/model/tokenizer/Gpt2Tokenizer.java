@@ -1,6 +1,7 @@
-// The GPT-2 tokenizer facade: text -> ids and back, plus TransformerLens' tokenization helpers. Mirrors HF's
-// GPT2Tokenizer / GPT2TokenizerFast (encode, decode with errors="replace", <|endoftext|> split out as one token)
-// and HookedTransformer's to_tokens, to_str_tokens, to_string and to_single_token.
+// The byte-level BPE tokenizer facade: text -> ids and back, plus TransformerLens' tokenization helpers. Mirrors HF's
+// GPT2Tokenizer / PreTrainedTokenizerFast (encode, decode with errors="replace", added tokens split out as one token,
+// tokenizer.json's normalizer, pre-tokenizer and post-processor) and HookedTransformer's to_tokens, to_str_tokens,
+// to_string and to_single_token.
 package dev.jlens.model.tokenizer;
 
 import java.io.ByteArrayOutputStream;
@@ -9,24 +10,35 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
- * GPT-2's byte-level BPE tokenizer. Encoding splits out added tokens ({@code <|endoftext|>}), cuts the rest with
- * GPT-2's regex, and merges each word's bytes by rank; decoding joins the tokens' bytes and decodes UTF-8, writing
- * U+FFFD for invalid sequences. Instances are immutable and safe to share between threads.
+ * A byte-level BPE tokenizer: GPT-2's, or any tokenizer.json of that family (GPT-NeoX, Llama 3, Qwen, cl100k...).
+ * Encoding splits out added tokens, normalizes the text between them, pre-tokenizes it (GPT-2's regex, or the
+ * tokenizer's Split / Digits steps), and merges each word's bytes by rank; decoding joins the tokens' bytes and
+ * decodes UTF-8, writing U+FFFD for invalid sequences. Instances are immutable and safe to share between threads.
  */
 public final class Gpt2Tokenizer {
     private final Vocabulary vocab;
     private final Bpe bpe;
     private final AddedTokens added;
-    private final Integer endOfText;
+    private final TokenizerJson.Pipeline pipeline;
 
-    private Gpt2Tokenizer(Vocabulary vocab) {
+    private Gpt2Tokenizer(Vocabulary vocab, List<AddedTokens.Token> addedTokens, TokenizerJson.Pipeline pipeline) {
         this.vocab = vocab;
-        this.bpe = new Bpe(vocab);
-        this.added = new AddedTokens(vocab.addedTokens());
-        this.endOfText = vocab.id(HfFiles.END_OF_TEXT);
+        this.bpe = new Bpe(vocab, pipeline.ignoreMerges());
+        this.added = new AddedTokens(addedTokens, pipeline.normalizer());
+        this.pipeline = pipeline;
+    }
+
+    /** GPT-2's pipeline over {@code vocab}, whose added tokens are plain (no flags, matched in the raw text). */
+    private static Gpt2Tokenizer gpt2Style(Vocabulary vocab) {
+        List<AddedTokens.Token> tokens = new ArrayList<>();
+        for (Map.Entry<String, Integer> e : vocab.addedTokens().entrySet()) {
+            tokens.add(AddedTokens.Token.plain(e.getKey(), e.getValue()));
+        }
+        return new Gpt2Tokenizer(vocab, tokens, TokenizerJson.Pipeline.gpt2(vocab.id(HfFiles.END_OF_TEXT)));
     }
 
     /**
@@ -38,19 +50,26 @@ public final class Gpt2Tokenizer {
      * @throws IllegalArgumentException naming the file and the problem when the files are malformed
      */
     public static Gpt2Tokenizer fromFiles(Path vocabJson, Path mergesTxt) {
-        return new Gpt2Tokenizer(HfFiles.read(vocabJson, mergesTxt));
+        return gpt2Style(HfFiles.read(vocabJson, mergesTxt));
     }
 
     /**
-     * Loads HF's fast-tokenizer file: {@code model.vocab}, {@code model.merges} (strings "a b" or [a, b] arrays)
-     * and {@code added_tokens}.
+     * Loads HF's fast-tokenizer file with its whole pipeline: the BPE {@code model} (vocab, merges as "a b" strings
+     * or [a, b] arrays, ignore_merges), {@code added_tokens} with their lstrip / rstrip / single_word / normalized
+     * flags, the {@code normalizer} (NFC, NFD, NFKC, NFKD, Lowercase, Replace, Prepend, Strip, Sequence), the
+     * {@code pre_tokenizer} (ByteLevel, or a Sequence of Split / Digits steps ending with ByteLevel), the
+     * {@code post_processor} (TemplateProcessing, ByteLevel, RobertaProcessing, BertProcessing, Sequence) and the
+     * ByteLevel {@code decoder}. BOS, EOS and PAD are read from a {@code tokenizer_config.json} beside it when
+     * there is one. Truncation and padding settings in the file are not applied (jlens never truncates).
      *
      * @param tokenizerJson the tokenizer.json of a byte-level BPE model
      * @return the tokenizer
-     * @throws IllegalArgumentException naming the file and the problem when it is malformed
+     * @throws IllegalArgumentException naming the file and the JSON path when it is malformed or uses a component
+     *                                  jlens does not implement (Unigram, WordPiece, byte_fallback, Metaspace, ...)
      */
     public static Gpt2Tokenizer fromTokenizerJson(Path tokenizerJson) {
-        return new Gpt2Tokenizer(HfFiles.read(tokenizerJson));
+        TokenizerJson t = TokenizerJson.read(tokenizerJson);
+        return new Gpt2Tokenizer(t.vocab(), t.added(), t.pipeline());
     }
 
     /**
@@ -64,11 +83,12 @@ public final class Gpt2Tokenizer {
     }
 
     private static final class BuiltIn {
-        static final Gpt2Tokenizer GPT2 = new Gpt2Tokenizer(R50kRanks.gpt2());
+        static final Gpt2Tokenizer GPT2 = gpt2Style(R50kRanks.gpt2());
     }
 
     /**
-     * Token ids of {@code text}, without BOS. Each {@code <|endoftext|>} in the text becomes its one id.
+     * Token ids of {@code text} without special tokens from the post-processor (HF's
+     * {@code encode(text, add_special_tokens=False)}); added tokens in the text become their one id each.
      *
      * @param text the text to encode
      * @return the ids, as HF's {@code tokenizer.encode(text)} for GPT-2
@@ -78,12 +98,11 @@ public final class Gpt2Tokenizer {
         Objects.requireNonNull(text, "text");
         Utf8.requireWellFormed(text);
         IntList out = new IntList(text.length() / 3 + 4);
+        Splitter splitter = pipeline.splitter();
         added.split(text, new AddedTokens.Sink() {
             @Override
             public void text(String piece) {
-                for (String word : PreTokenizer.split(piece)) {
-                    out.addAll(bpe.encodeWord(word));
-                }
+                splitter.split(piece, word -> out.addAll(bpe.encodeWord(word)));
             }
 
             @Override
@@ -95,51 +114,113 @@ public final class Gpt2Tokenizer {
     }
 
     /**
+     * HF's {@code encode(text, add_special_tokens)}: with {@code true} the post-processor adds its special tokens
+     * (e.g. Llama 3's BOS); GPT-2's adds none.
+     *
+     * @param text              the text to encode
+     * @param addSpecialTokens  whether the post-processor's template applies
+     * @return the ids
+     */
+    public int[] encode(String text, boolean addSpecialTokens) {
+        int[] ids = encode(text);
+        return addSpecialTokens ? pipeline.post().apply(ids, null) : ids;
+    }
+
+    /**
+     * HF's {@code encode(first, second, add_special_tokens)}: both texts encoded and joined by the post-processor's
+     * pair template (without special tokens: simply concatenated).
+     *
+     * @param first            sequence A
+     * @param second           sequence B
+     * @param addSpecialTokens whether the pair template's special tokens are added
+     * @return the ids
+     * @throws IllegalArgumentException when the tokenizer's template has no pair form
+     */
+    public int[] encodePair(String first, String second, boolean addSpecialTokens) {
+        int[] a = encode(first);
+        int[] b = encode(second);
+        if (addSpecialTokens) {
+            return pipeline.post().apply(a, b);
+        }
+        int[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    /**
      * The text of {@code ids}: their bytes joined and decoded as UTF-8 with U+FFFD for invalid sequences (HF's
-     * {@code errors="replace"}), with no clean-up of spaces. Special tokens decode to their text.
+     * {@code errors="replace"}), with no clean-up of spaces. As HF's ByteLevel decoder, a token made only of
+     * byte-level chars stands for those bytes, and any other token (an added token such as {@code "  "} or
+     * {@code <｜end▁of▁sentence｜>}) for its own UTF-8 text.
      *
      * @param ids token ids, each in {@code [0, vocabSize())}
      * @return the decoded text
-     * @throws IllegalArgumentException naming the id and the vocab size when an id is out of range
+     * @throws IllegalArgumentException naming the id and the vocab size when an id is out of range or has no token
+     * @throws IllegalStateException    when the tokenizer.json has no decoder
      */
     public String decode(int... ids) {
+        if (!pipeline.decodes()) {
+            throw new IllegalStateException("this tokenizer.json has no decoder, so jlens cannot decode its tokens");
+        }
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(ids.length * 4);
         for (int id : ids) {
             checkId(id);
-            if (vocab.isAdded(id)) {
-                bytes.writeBytes(vocab.token(id).getBytes(StandardCharsets.UTF_8));
+            String token = vocab.token(id);
+            if (ByteLevel.isByteLevel(token)) {
+                ByteLevel.decodeInto(token, bytes);
             } else {
-                ByteLevel.decodeInto(vocab.token(id), bytes);
+                bytes.writeBytes(token.getBytes(StandardCharsets.UTF_8));
             }
         }
         return Utf8.decode(bytes.toByteArray(), bytes.size());
     }
 
-    /** Number of token ids, special tokens included (50257 for GPT-2). */
+    /** Number of token ids, special tokens included (50257 for GPT-2): one more than the highest id. */
     public int vocabSize() {
         return vocab.size();
     }
 
     /**
-     * The BOS id: {@code <|endoftext|>}, 50256 for GPT-2. TransformerLens uses the same token as EOS and PAD.
+     * The BOS id: {@code <|endoftext|>}, 50256 for GPT-2. For a tokenizer.json: the {@code bos_token} of the
+     * tokenizer_config.json beside it, else the special token leading the post-processor's template (Llama 3's
+     * {@code <|begin_of_text|>}), else {@code <|endoftext|>}.
      *
-     * @throws IllegalStateException when the vocabulary has no {@code <|endoftext|>}
+     * @return the BOS id
+     * @throws IllegalStateException when the tokenizer names no BOS token
      */
     public int bosTokenId() {
-        if (endOfText == null) {
-            throw new IllegalStateException("this vocabulary has no " + HfFiles.END_OF_TEXT + " token to use as BOS");
-        }
-        return endOfText;
+        return special(pipeline.bos(), "BOS");
     }
 
-    /** The EOS id; the same as {@link #bosTokenId()}, as for GPT-2 in HF and TransformerLens. */
+    /**
+     * The EOS id; for GPT-2 the same as {@link #bosTokenId()}. For a tokenizer.json: {@code eos_token} of the
+     * tokenizer_config.json beside it, else the special token ending the template, else {@code <|endoftext|>}.
+     *
+     * @return the EOS id
+     * @throws IllegalStateException when the tokenizer names no EOS token
+     */
     public int eosTokenId() {
-        return bosTokenId();
+        return special(pipeline.eos(), "EOS");
     }
 
-    /** The PAD id; the same as {@link #bosTokenId()}, as TransformerLens sets it when a tokenizer has none. */
+    /**
+     * The PAD id: {@code pad_token} of a tokenizer_config.json beside the tokenizer.json, else the EOS id, as
+     * TransformerLens sets it when a tokenizer has none (for GPT-2, {@code <|endoftext|>}).
+     *
+     * @return the PAD id
+     * @throws IllegalStateException when the tokenizer names neither a PAD nor an EOS token
+     */
     public int padTokenId() {
-        return bosTokenId();
+        return special(pipeline.pad(), "PAD");
+    }
+
+    private static int special(Integer id, String role) {
+        if (id == null) {
+            throw new IllegalStateException("this tokenizer names no " + role + " token (no tokenizer_config.json "
+                    + "beside its tokenizer.json, no special token in its template, and no " + HfFiles.END_OF_TEXT
+                    + ")");
+        }
+        return id;
     }
 
     /**
@@ -241,6 +322,9 @@ public final class Gpt2Tokenizer {
         if (id < 0 || id >= vocab.size()) {
             throw new IllegalArgumentException("token id " + id + " is out of range for a vocabulary of "
                     + vocab.size() + " tokens (valid ids are 0.." + (vocab.size() - 1) + ")");
+        }
+        if (vocab.token(id) == null) {
+            throw new IllegalArgumentException("token id " + id + " falls in a gap of the vocabulary: no token has it");
         }
     }
 

@@ -1,6 +1,5 @@
-// Reads Hugging Face's tokenizer files into a Vocabulary: vocab.json + merges.txt (what GPT2Tokenizer loads) or
-// tokenizer.json (what GPT2TokenizerFast loads: model.vocab, model.merges as "a b" strings or [a, b] arrays, and
-// added_tokens). Mirrors GPT2Tokenizer.__init__ and tokenizers' BPE / AddedVocabulary deserialisation.
+// Reads Hugging Face's slow-tokenizer files into a Vocabulary: vocab.json + merges.txt (what GPT2Tokenizer loads).
+// Mirrors GPT2Tokenizer.__init__; tokenizer.json is read by TokenizerJson.
 package dev.jlens.model.tokenizer;
 
 import com.fasterxml.jackson.core.JsonFactory;
@@ -37,49 +36,7 @@ final class HfFiles {
         List<String[]> merges = readMerges(mergesTxt);
         Map<String, Integer> added = vocab.containsKey(END_OF_TEXT) ? Map.of(END_OF_TEXT, vocab.get(END_OF_TEXT))
                 : Map.of();
-        return Vocabulary.of(vocab, merges, added, vocabJson + " + " + mergesTxt);
-    }
-
-    /** tokenizer.json: model.vocab, model.merges and added_tokens; other fields are skipped. */
-    static Vocabulary read(Path tokenizerJson) {
-        Map<String, Integer> vocab = null;
-        List<String[]> merges = null;
-        Map<String, Integer> added = new LinkedHashMap<>();
-        try (JsonParser p = JSON.createParser(tokenizerJson.toFile())) {
-            expect(p, p.nextToken(), JsonToken.START_OBJECT, tokenizerJson);
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String field = p.currentName();
-                JsonToken value = p.nextToken();
-                if (field.equals("model")) {
-                    expect(p, value, JsonToken.START_OBJECT, tokenizerJson);
-                    while (p.nextToken() == JsonToken.FIELD_NAME) {
-                        String key = p.currentName();
-                        JsonToken v = p.nextToken();
-                        if (key.equals("vocab")) {
-                            expect(p, v, JsonToken.START_OBJECT, tokenizerJson);
-                            vocab = readVocab(p, tokenizerJson);
-                        } else if (key.equals("merges")) {
-                            expect(p, v, JsonToken.START_ARRAY, tokenizerJson);
-                            merges = readJsonMerges(p, tokenizerJson);
-                        } else if (key.equals("type") && !p.getText().equals("BPE")) {
-                            throw error(p, tokenizerJson, "model.type is \"" + p.getText() + "\", not \"BPE\"");
-                        } else {
-                            p.skipChildren();
-                        }
-                    }
-                } else if (field.equals("added_tokens") && value == JsonToken.START_ARRAY) {
-                    readAddedTokens(p, tokenizerJson, added);
-                } else {
-                    p.skipChildren();
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + tokenizerJson + ": " + e.getMessage(), e);
-        }
-        if (vocab == null || merges == null) {
-            throw new IllegalArgumentException(tokenizerJson + ": no model." + (vocab == null ? "vocab" : "merges"));
-        }
-        return Vocabulary.of(vocab, merges, added, tokenizerJson.toString());
+        return Vocabulary.of(vocab, merges, added, vocabJson + " + " + mergesTxt, false);
     }
 
     private static Map<String, Integer> readVocab(JsonParser p, Path file) throws IOException {
@@ -92,51 +49,6 @@ final class HfFiles {
             }
         }
         return vocab;
-    }
-
-    private static List<String[]> readJsonMerges(JsonParser p, Path file) throws IOException {
-        List<String[]> merges = new ArrayList<>();
-        for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
-            if (t == JsonToken.VALUE_STRING) {
-                merges.add(splitMerge(p.getText(), file + " merge " + merges.size()));
-            } else {
-                expect(p, t, JsonToken.START_ARRAY, file);
-                expect(p, p.nextToken(), JsonToken.VALUE_STRING, file);
-                String left = p.getText();
-                expect(p, p.nextToken(), JsonToken.VALUE_STRING, file);
-                String right = p.getText();
-                expect(p, p.nextToken(), JsonToken.END_ARRAY, file);
-                merges.add(new String[] {left, right});
-            }
-        }
-        return merges;
-    }
-
-    private static void readAddedTokens(JsonParser p, Path file, Map<String, Integer> added) throws IOException {
-        for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
-            expect(p, t, JsonToken.START_OBJECT, file);
-            Integer id = null;
-            String content = null;
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String key = p.currentName();
-                JsonToken v = p.nextToken();
-                switch (key) {
-                    case "id" -> id = p.getIntValue();
-                    case "content" -> content = p.getText();
-                    case "lstrip", "rstrip", "single_word" -> {
-                        if (v == JsonToken.VALUE_TRUE) {
-                            throw error(p, file, "added token " + (content == null ? "" : content + " ") + "sets "
-                                    + key + ", which this tokenizer does not implement");
-                        }
-                    }
-                    default -> p.skipChildren();
-                }
-            }
-            if (id == null || content == null) {
-                throw error(p, file, "an added token needs both \"id\" and \"content\"");
-            }
-            added.put(content, id);
-        }
     }
 
     private static List<String[]> readMerges(Path mergesTxt) {

@@ -32,7 +32,8 @@ final class R50kRanks {
         List<String[]> merges = deriveMerges(ranks);
         Map<String, Integer> vocab = new LinkedHashMap<>(ranks);
         vocab.put(HfFiles.END_OF_TEXT, END_OF_TEXT_ID);
-        return Vocabulary.of(vocab, merges, Map.of(HfFiles.END_OF_TEXT, END_OF_TEXT_ID), "built-in r50k_base");
+        return Vocabulary.of(vocab, merges, Map.of(HfFiles.END_OF_TEXT, END_OF_TEXT_ID), "built-in r50k_base",
+                false);
     }
 
     /** Byte-level token string to rank, in file order. */

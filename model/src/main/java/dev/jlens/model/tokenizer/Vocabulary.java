@@ -33,9 +33,10 @@ final class Vocabulary {
      * @param merges      merge pairs of byte-level strings, highest priority first (merges.txt order)
      * @param addedTokens text of each added token to its id (split out of text before the regex runs)
      * @param source      where it came from, named in error messages
+     * @param allowGaps   whether ids may be missing (tokenizer.json allows it: GPT-4o's specials sit past a gap)
      */
     static Vocabulary of(Map<String, Integer> vocab, List<String[]> merges, Map<String, Integer> addedTokens,
-                         String source) {
+                         String source, boolean allowGaps) {
         int size = 0;
         for (int id : vocab.values()) {
             size = Math.max(size, id + 1);
@@ -61,7 +62,7 @@ final class Vocabulary {
             added[id] = true;
             ids.put(e.getKey(), id);
         }
-        for (int id = 0; id < size; id++) {
+        for (int id = 0; id < size && !allowGaps; id++) {
             if (tokens[id] == null) {
                 throw new IllegalArgumentException(source + ": no token has id " + id + " (ids must be 0.." + (size - 1)
                         + " without gaps)");
@@ -103,7 +104,7 @@ final class Vocabulary {
         return tokens.length;
     }
 
-    /** The token string of {@code id}: byte-level for vocab tokens, the plain text for added tokens. */
+    /** The token string of {@code id} (byte-level for vocab tokens, plain text for added ones); null in a gap. */
     String token(int id) {
         return tokens[id];
     }

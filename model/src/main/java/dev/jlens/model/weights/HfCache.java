@@ -115,7 +115,7 @@ public final class HfCache {
 
     /**
      * Why {@link #snapshot} found nothing, for an error message: "the snapshot folder F, but it lacks ..." when
-     * refs/{revision} (or the commit itself) names a folder, else "no R/snapshots/<commit> named by its
+     * refs/{revision} (or the commit itself) names a folder, else "no R/snapshots/&lt;commit&gt; named by its
      * refs/{revision}" for the folder R downloads go to.
      */
     public String missingSnapshot(String repoId, String revision) {

@@ -13,8 +13,10 @@ import java.net.URI;
 public final class HubException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** The HTTP status, 0 when there was no response. */
     private final int status;
-    private final URI unreachableUrl; // the URL that got no response, null for every other failure
+    /** The URL that got no response, null for every other failure. */
+    private final URI unreachableUrl;
 
     /** A failure with HTTP {@code status} (0 when there was no response). */
     public HubException(String message, int status, Throwable cause) {

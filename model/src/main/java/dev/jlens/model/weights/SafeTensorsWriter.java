@@ -35,6 +35,9 @@ public final class SafeTensorsWriter {
     private final List<Item> items = new ArrayList<>();
     private final Map<String, String> metadata = new LinkedHashMap<>();
 
+    /** An empty file: no tensors, no metadata. */
+    public SafeTensorsWriter() {}
+
     /** Adds {@code key: value} to {@code __metadata__} (e.g. "format": "pt"); returns this. */
     public SafeTensorsWriter metadata(String key, String value) {
         metadata.put(key, value);

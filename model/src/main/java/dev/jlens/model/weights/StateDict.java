@@ -70,12 +70,18 @@ public final class StateDict {
         return new StateDict(tensors, newSource);
     }
 
-    /** The entries whose key starts with {@code prefix} (e.g. "blocks.3."), same tensors, in a new state dict. */
-    public StateDict subset(String prefix) {
+    /**
+     * The entries whose key starts with one of {@code prefixes} (e.g. "blocks.3."), same tensors, in a new state
+     * dict.
+     */
+    public StateDict subset(String... prefixes) {
         Map<String, Tensor> part = new LinkedHashMap<>();
         tensors.forEach((key, t) -> {
-            if (key.startsWith(prefix)) {
-                part.put(key, t);
+            for (String prefix : prefixes) {
+                if (key.startsWith(prefix)) {
+                    part.put(key, t);
+                    return;
+                }
             }
         });
         return new StateDict(part, source);

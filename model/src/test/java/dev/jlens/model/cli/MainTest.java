@@ -132,6 +132,23 @@ class MainTest {
         assertEquals("0\n{\"ids\":[50256,15496,995],\"str_tokens\":[\"<|endoftext|>\",\"Hello\",\" world\"]}\n", out);
     }
 
+    /** ids of "Hello world" from the golden file of the reference (transformers.js), after the template's BOS. */
+    @Test
+    void tokenizeWithATokenizerJsonAndNoModel(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("tokenizer.json");
+        try (var in = MainTest.class.getResourceAsStream("/dev/jlens/model/tokenizer/pipelines/llama3-style"
+                + ".tokenizer.json")) {
+            Files.copy(in, file);
+        }
+        String out = run("tokenize", "--tokenizer", file.toString(), "--text", "Hello world", "--json");
+        assertTrue(out.startsWith("0\n{\"ids\":[3262,39,301,385,1879],\"str_tokens\":[\"<|begin_of_text|>\",\"H\","),
+                out);
+        fails("give --model or --tokenizer, not both", "tokenize", "--tokenizer", file.toString(), "--model",
+                "gpt2", "--text", "a");
+        fails("--tokenizer " + dir.resolve("none.json") + " is not a file", "tokenize", "--tokenizer",
+                dir.resolve("none.json").toString(), "--text", "a");
+    }
+
     @Test
     void logitsThenVerifyAgainstThemselvesAndAgainstAPerturbedCopy(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("logits.npy");
@@ -283,7 +300,8 @@ class MainTest {
         assertTrue(badFlag.startsWith("2\njava.lang.IllegalArgumentException: tokenize: unknown option '--modle'"),
                 badFlag);
         assertTrue(badFlag.endsWith("\njlens: tokenize: unknown option '--modle'; did you mean --model? it takes "
-                + "--backend, --device, --json, --model, --no-bos, --text, --verbose (./jlens tokenize --help)\n"),
+                + "--backend, --device, --json, --model, --no-bos, --text, --tokenizer, --verbose (./jlens tokenize "
+                + "--help)\n"),
                 badFlag);
         assertEquals("0\n", execute(env, "tokenize", "--model", "tiny-random", "--text", "a", "--verbose"),
                 "every command takes --verbose");

@@ -148,6 +148,7 @@ class Gpt2TokenizerFilesTest {
         Path file = Files.writeString(dir.resolve("tokenizer.json"),
                 "{\"model\": {\"type\": \"WordPiece\", \"vocab\": {}}}");
         var e = assertThrows(IllegalArgumentException.class, () -> Gpt2Tokenizer.fromTokenizerJson(file));
-        assertEquals(file + " (line 1, column 31): model.type is \"WordPiece\", not \"BPE\"", e.getMessage());
+        assertEquals(file + ": model.type is \"WordPiece\", which jlens does not implement (jlens reads byte-level BPE "
+                + "models; Unigram, WordPiece and WordLevel are not implemented)", e.getMessage());
     }
 }

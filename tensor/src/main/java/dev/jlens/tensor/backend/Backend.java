@@ -2,6 +2,8 @@
 package dev.jlens.tensor.backend;
 
 import dev.jlens.tensor.Tensor;
+import java.util.SequencedMap;
+import java.util.LinkedHashMap;
 
 /**
  * A compute backend, discovered through {@link java.util.ServiceLoader} and chosen by {@link Backends}.
@@ -24,6 +26,14 @@ public interface Backend {
 
     /** One line for the log: name and configuration (vector width, threads, device). */
     String describe();
+
+    /**
+     * The CPU settings this backend runs with, as label -> value in display order ("vector width", "worker
+     * threads"), for {@code ./jlens selfcheck}; empty when it has none to report.
+     */
+    default SequencedMap<String, String> settings() {
+        return new LinkedHashMap<>();
+    }
 
     /** A new zero-filled tensor. */
     Tensor zeros(int... shape);
@@ -94,8 +104,8 @@ public interface Backend {
     }
 
     /**
-     * Causal attention, all heads: q [B, Pq, H, E], k and v [B, Pk, H, E] with Pq <= Pk, query i sitting at
-     * absolute position Pk - Pq + i; z[b,i,h] = sum_j softmax_j(scale * q.k_j) v_j over keys j <= that position
+     * Causal attention, all heads: q [B, Pq, H, E], k and v [B, Pk, H, E] with Pq &lt;= Pk, query i sitting at
+     * absolute position Pk - Pq + i; z[b,i,h] = sum_j softmax_j(scale * q.k_j) v_j over keys j &lt;= that position
      * whose {@code keyMask} [B, Pk] entry is non-zero (keyMask may be null). Returns z [B, Pq, H, E]. A query
      * with no visible key gets z = 0.
      */

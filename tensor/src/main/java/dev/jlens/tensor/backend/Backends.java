@@ -12,6 +12,10 @@ import java.util.stream.Collectors;
  * available backend with the highest {@link Backend#priority()} wins (cuda over cpu over scalar); a forced name
  * that is unknown or unavailable is an error that lists the alternatives. {@link #use(Backend)} overrides the
  * choice for the current thread.
+ *
+ * <p>The choice is logged once ({@link System.Logger} {@code dev.jlens.backend}): at INFO normally, at WARNING when
+ * the registry falls back to its last resort (the lowest priority, the slow scalar oracle) because faster backends
+ * cannot run; the warning carries their reasons, e.g. that the JVM lacks {@code --add-modules=jdk.incubator.vector}.
  */
 public final class Backends {
     private static final System.Logger LOG = System.getLogger("dev.jlens.backend");
@@ -76,8 +80,10 @@ public final class Backends {
         for (Backend b : backends) {
             String why = b.unavailableReason();
             if (why == null) {
+                boolean lastResort = !skipped.isEmpty() && b == backends.getLast();
                 String note = skipped.isEmpty() ? "" : "; skipped " + String.join(", ", skipped);
-                LOG.log(System.Logger.Level.INFO, "jlens backend: " + b.describe() + note);
+                LOG.log(lastResort ? System.Logger.Level.WARNING : System.Logger.Level.INFO, "jlens backend: "
+                        + b.describe() + (lastResort ? ", the slow fallback" : "") + note);
                 return b;
             }
             skipped.add(b.name() + " (" + why + ")");

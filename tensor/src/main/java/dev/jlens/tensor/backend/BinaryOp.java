@@ -3,7 +3,14 @@ package dev.jlens.tensor.backend;
 
 /** Elementwise binary op: out = a (op) b. */
 public enum BinaryOp {
-    ADD, SUB, MUL, DIV;
+    /** a + b. */
+    ADD,
+    /** a - b. */
+    SUB,
+    /** a * b. */
+    MUL,
+    /** a / b. */
+    DIV;
 
     /** The op on one pair, in float (the reference semantics every backend matches). */
     public float apply(float a, float b) {

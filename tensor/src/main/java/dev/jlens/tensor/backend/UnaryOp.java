@@ -6,5 +6,14 @@ package dev.jlens.tensor.backend;
  * 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))).
  */
 public enum UnaryOp {
-    EXP, LOG, TANH, SQRT, GELU_NEW
+    /** exp(x). */
+    EXP,
+    /** log(x), the natural logarithm. */
+    LOG,
+    /** tanh(x). */
+    TANH,
+    /** sqrt(x). */
+    SQRT,
+    /** GPT-2's gelu_new (above). */
+    GELU_NEW
 }

@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
 
 /**
  * The .npy format (numpy/lib/format.py): magic "\x93NUMPY", version, little-endian header length, a Python dict
- * literal {'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), } padded to a multiple of 64 bytes, then raw
+ * literal {'descr': '&lt;f4', 'fortran_order': False, 'shape': (2, 3), } padded to a multiple of 64 bytes, then raw
  * data. Logits go out as float32 [batch, pos, vocab]; reference logits come back as f2, f4 or f8, little-endian.
  */
 public final class Npy {

@@ -20,6 +20,8 @@ public final class SegmentStorage implements Storage {
     private final long size;
 
     /**
+     * Elements of {@code dtype} read from {@code segment}, little-endian.
+     *
      * @param segment bytes of the elements, exactly {@code size * dtype.byteSize()} long
      * @param dtype   element type of the bytes
      */

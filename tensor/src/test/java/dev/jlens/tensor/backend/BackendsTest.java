@@ -8,7 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jlens.tensor.Tensor;
 import java.lang.reflect.Proxy;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 
 class BackendsTest {
@@ -56,6 +61,49 @@ class BackendsTest {
     void noUsableBackendIsAnError() {
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> Backends.select(List.of(cuda), null));
         assertTrue(e.getMessage().contains("no CUDA driver"), e.getMessage());
+    }
+
+    @Test
+    void fallingBackPastTheCpuIsAWarningWithTheReason() {
+        Backend noVectors = fake("cpu", 50, "add --add-modules=jdk.incubator.vector");
+        List<LogRecord> log = logged(() -> assertSame(scalar, Backends.select(List.of(cuda, noVectors, scalar), null)));
+        assertEquals(1, log.size());
+        assertEquals(Level.WARNING, log.get(0).getLevel());
+        assertEquals("jlens backend: scalar, the slow fallback; skipped cuda (no CUDA driver), "
+                + "cpu (add --add-modules=jdk.incubator.vector)", log.get(0).getMessage());
+    }
+
+    @Test
+    void fallingBackFromCudaToTheCpuIsInfo() {
+        List<LogRecord> log = logged(() -> assertSame(cpu, Backends.select(all, null)));
+        assertEquals(1, log.size());
+        assertEquals(Level.INFO, log.get(0).getLevel());
+        assertEquals("jlens backend: cpu; skipped cuda (no CUDA driver)", log.get(0).getMessage());
+    }
+
+    /** The records the registry's logger publishes while {@code body} runs (System.Logger goes to JUL here). */
+    private static List<LogRecord> logged(Runnable body) {
+        List<LogRecord> records = new ArrayList<>();
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord r) {
+                records.add(r);
+            }
+
+            @Override
+            public void flush() {}
+
+            @Override
+            public void close() {}
+        };
+        Logger logger = Logger.getLogger("dev.jlens.backend");
+        logger.addHandler(capture);
+        try {
+            body.run();
+        } finally {
+            logger.removeHandler(capture);
+        }
+        return records;
     }
 
     @Test
