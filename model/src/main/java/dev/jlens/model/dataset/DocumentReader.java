@@ -19,6 +19,9 @@ import java.util.List;
 public abstract class DocumentReader implements AutoCloseable {
     private static final JsonFactory JSON = new JsonFactory();
 
+    /** For the readers below and {@link #of}; a subclass supplies {@link #next}. */
+    protected DocumentReader() {}
+
     /** The next document, or null when there are no more. */
     public abstract String next();
 

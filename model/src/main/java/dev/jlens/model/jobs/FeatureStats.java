@@ -8,14 +8,14 @@ import java.util.Arrays;
 
 /**
  * Statistics of each feature over the positions seen. The histogram has {@value #BINS} bins on a signed log2
- * scale: bin {@value #ZERO_BIN} holds |v| < 2^-10; bin 17 + e holds positive v with floor(log2 v) = e - 10 (e from 0
+ * scale: bin {@value #ZERO_BIN} holds |v| &lt; 2^-10; bin 17 + e holds positive v with floor(log2 v) = e - 10 (e from 0
  * to 15, the last open-ended: v >= 32), and bin 15 - e the negative mirror. Sums are doubles accumulated in
  * position order, and shards are merged in shard order, so the same shards give the same bits.
  */
 public final class FeatureStats {
     /** Histogram bins per feature. */
     public static final int BINS = 33;
-    /** The bin of values near zero (|v| < 2^-10). */
+    /** The bin of values near zero (|v| &lt; 2^-10). */
     public static final int ZERO_BIN = 16;
     private static final int MIN_EXP = -10;
     private static final int MAX_EXP = 5;
