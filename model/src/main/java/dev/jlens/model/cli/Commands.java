@@ -38,6 +38,7 @@ final class Commands {
     static final String COMMON = """
               --backend NAME   force a backend (scalar, cpu, cuda); default: the fastest available
               --device D       cuda or cpu: the same as --backend D (PyTorch's word)
+              --config F       a TransformerLens config JSON (cfg.to_dict()); --model is then a .pth state dict
               --verbose        on failure, print the stack trace as well as the one-line "jlens: ..." message
               --help, -h       print this command's usage and exit
             """;

@@ -9,6 +9,7 @@ import dev.jlens.model.jobs.ActivationExport;
 import dev.jlens.model.jobs.DatasetPatching;
 import dev.jlens.model.jobs.TopActivations;
 import dev.jlens.model.pretrained.Pretrained;
+import dev.jlens.model.pretrained.TorchModel;
 import dev.jlens.model.weights.HubException;
 import dev.jlens.model.weights.ProcessingOptions;
 import dev.jlens.tensor.backend.Backends;
@@ -24,6 +25,7 @@ import java.util.stream.Collectors;
 /** The jlens command line. Only this package may exit the JVM. */
 public final class Main {
     private static final String VERBOSE = "--verbose";
+    private static final String CONFIG = "--config";
     private static final String USAGE = "usage: ./jlens <command> [options]   (./jlens <command> --help for one)\n"
             + Commands.ALL.stream().map(Commands.Spec::entry).collect(Collectors.joining()) + """
               test       run the test suite (handled by the launcher)
@@ -106,20 +108,20 @@ public final class Main {
                 }
                 PlotDir plots = a.has("--no-plot") ? null
                         : new PlotDir(Path.of(a.get("--plot", PlotDir.DEFAULT.toString())), System.out);
-                HookedGpt2 model = load(a.get("--model", InductionModel.NAME), false, env);
+                HookedGpt2 model = load(a, a.get("--model", InductionModel.NAME), false, env);
                 yield RunCommand.run(model, model + " on " + Backends.selected().describe(),
                         (int) a.number("--batch", 4), (int) a.number("--seq-len", 50), (long) a.number("--seed", 0),
                         plots, System.out);
             }
             case "heads" -> {
-                yield HeadsCommand.run(load(a.require("--model"), false, env), a.get("--measure", "mul"),
+                yield HeadsCommand.run(load(a, a.require("--model"), false, env), a.get("--measure", "mul"),
                         (int) a.number("--batch", 4), (int) a.number("--seq-len", 50), (long) a.number("--seed", 0),
                         a.has("--json"), plots(a), System.out);
             }
             case "prompt" -> {
                 String prompt = a.require("--prompt");
                 a.require("--answer");
-                yield PromptCommand.run(load(a.require("--model"), false, env), prompt, a.all("--answer"),
+                yield PromptCommand.run(load(a, a.require("--model"), false, env), prompt, a.all("--answer"),
                         (int) a.number("--top", 10), !a.has("--no-bos"), !a.has("--no-space"), plots(a), System.out);
             }
             case "patch" -> {
@@ -129,23 +131,23 @@ public final class Main {
                 PatchCommand.Request request = new PatchCommand.Request(a.require("--act"), a.has("--by-pos"),
                         a.get("--metric", null), a.all("--answers"), a.has("--naive"), a.has("--json"),
                         a.has("--out") ? Path.of(a.get("--out", null)) : null, plots(a));
-                yield PatchCommand.run(load(model, false, env), a.all("--clean"), a.all("--corrupted"), request,
+                yield PatchCommand.run(load(a, model, false, env), a.all("--clean"), a.all("--corrupted"), request,
                         System.out);
             }
             case "tokenize" -> {
                 var tokenizer = a.has("--tokenizer")
                         ? TokenizeCommand.file(a.get("--tokenizer", null), a.has("--model"))
-                        : load(a.get("--model", InductionModel.NAME), false, env).tokenizer();
+                        : load(a, a.get("--model", InductionModel.NAME), false, env).tokenizer();
                 yield TokenizeCommand.run(tokenizer, a.require("--text"), !a.has("--no-bos"), a.has("--json"),
                         System.out);
             }
             case "logits" -> {
-                yield LogitsCommands.logits(load(a.require("--model"), a.has("--no-processing"), env),
+                yield LogitsCommands.logits(load(a, a.require("--model"), a.has("--no-processing"), env),
                         LogitsCommands.rows(a.all("--tokens")), Path.of(a.require("--out")), System.out);
             }
             case "verify" -> {
                 boolean raw = a.has("--no-processing");
-                yield LogitsCommands.verify(load(a.require("--model"), raw, env),
+                yield LogitsCommands.verify(load(a, a.require("--model"), raw, env),
                         LogitsCommands.rows(a.all("--tokens")), Path.of(a.require("--reference")),
                         a.number("--atol", 1e-4), !raw, System.out);
             }
@@ -207,6 +209,7 @@ public final class Main {
         Set<String> withBackend = new java.util.HashSet<>(spec.valued());
         withBackend.add("--backend");
         withBackend.add("--device");
+        withBackend.add(CONFIG);
         Set<String> withVerbose = new java.util.HashSet<>(spec.switches());
         withVerbose.add(VERBOSE);
         Args a = new Args(spec.name(), rest, withBackend, withVerbose);
@@ -235,8 +238,13 @@ public final class Main {
                 : System.out) : null;
     }
 
-    private static HookedGpt2 load(String name, boolean noProcessing, Map<String, String> env) {
-        return Pretrained.load(name, noProcessing ? ProcessingOptions.none() : ProcessingOptions.defaults(), env);
+    /** --model {@code name}; with --config, name is a .pth state dict and the config a TransformerLens JSON. */
+    private static HookedGpt2 load(Args a, String name, boolean noProcessing, Map<String, String> env) {
+        ProcessingOptions processing = noProcessing ? ProcessingOptions.none() : ProcessingOptions.defaults();
+        if (a.has(CONFIG)) {
+            return TorchModel.load(Path.of(name), Path.of(a.get(CONFIG, null)), processing, Backends.current());
+        }
+        return Pretrained.load(name, processing, env);
     }
 
     private static int selfCheck() {

@@ -22,9 +22,10 @@ import java.util.Map;
 
 /**
  * TransformerLens' {@code HookedTransformer.from_pretrained} for GPT-2. A name resolves, in order, to a built-in
- * model ({@link BuiltinModels#names()}), an existing folder (config.json + safetensors), or a Hugging Face repo id
- * or alias ("gpt2", "gpt2-small", "openai-community/gpt2", "distilgpt2", ...) found in the Hugging Face cache or
- * downloaded into it. Weights are processed with {@link ProcessingOptions} (TL's defaults unless told otherwise)
+ * model ({@link BuiltinModels#names()}), an existing folder (a TL config.json and one .pth, loaded unprocessed by
+ * {@link TorchModel}; else config.json and safetensors or pytorch_model.bin), or a Hugging Face repo id or alias
+ * ("gpt2", "gpt2-small", "openai-community/gpt2", "distilgpt2", ...) found in the Hugging Face cache or downloaded
+ * into it. Weights are processed with {@link ProcessingOptions} (TL's defaults unless told otherwise)
  * part by part straight from the memory-mapped checkpoint into their prepared form ({@link Gpt2Assembly#load}), and
  * the checkpoint is closed before the model is returned.
  */
@@ -64,6 +65,9 @@ public final class Pretrained {
                     Gpt2Tokenizer::gpt2, backend);
         }
         Path folder = Path.of(name);
+        if (Files.isDirectory(folder) && TorchModel.isTorchFolder(folder)) {
+            return TorchModel.loadFolder(folder, processing, backend);
+        }
         if (!Files.isDirectory(folder)) {
             folder = fromHub(TL_ALIASES.getOrDefault(name, name), env);
         }
@@ -87,7 +91,7 @@ public final class Pretrained {
     }
 
     /** The options without the LayerNorm steps when the model has no LayerNorm (nothing to fold or centre for). */
-    private static ProcessingOptions applicable(ProcessingOptions o, Gpt2Config cfg) {
+    static ProcessingOptions applicable(ProcessingOptions o, Gpt2Config cfg) {
         if (cfg.normalizationType() != NormalizationType.NONE) {
             return o;
         }
@@ -96,7 +100,7 @@ public final class Pretrained {
     }
 
     /** tokenizer.json, else vocab.json + merges.txt, else the built-in GPT-2 vocabulary when the sizes agree. */
-    private static Gpt2Tokenizer tokenizer(Path folder, Gpt2Config cfg) {
+    static Gpt2Tokenizer tokenizer(Path folder, Gpt2Config cfg) {
         if (Files.isRegularFile(folder.resolve("tokenizer.json"))) {
             return Gpt2Tokenizer.fromTokenizerJson(folder.resolve("tokenizer.json"));
         }

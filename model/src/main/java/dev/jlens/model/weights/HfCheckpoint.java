@@ -1,9 +1,11 @@
 // A Hugging Face GPT-2 model folder as transformers saves it: config.json plus model.safetensors, or
-// model.safetensors.index.json and its shards. Mirrors the file lookup of PreTrainedModel.from_pretrained
-// (safetensors only). Tensor names stay as stored; HfGpt2Keys maps them to TransformerLens keys.
+// model.safetensors.index.json and its shards, else pytorch_model.bin (a torch.save zip). Mirrors the file lookup
+// of PreTrainedModel.from_pretrained (safetensors first, then the single PyTorch file; no sharded .bin). Tensor
+// names stay as stored; HfGpt2Keys maps them to TransformerLens keys.
 package dev.jlens.model.weights;
 
 import dev.jlens.model.config.Gpt2Config;
+import dev.jlens.model.weights.torch.TorchCheckpoint;
 import dev.jlens.tensor.Tensor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -22,9 +24,11 @@ import java.util.stream.Stream;
 public final class HfCheckpoint implements AutoCloseable {
     /** The single-file weights name transformers writes. */
     public static final String WEIGHTS = "model.safetensors";
+    /** The PyTorch weights name older transformers writes (read through the whitelist unpickler). */
+    public static final String TORCH_WEIGHTS = "pytorch_model.bin";
 
-    private static final List<String> OTHER_FORMATS = List.of("pytorch_model.bin", "pytorch_model.bin.index.json",
-            "tf_model.h5", "flax_model.msgpack");
+    private static final List<String> OTHER_FORMATS = List.of("pytorch_model.bin.index.json", "tf_model.h5",
+            "flax_model.msgpack");
 
     private final Path folder;
     private final Gpt2Config config;
@@ -64,18 +68,27 @@ public final class HfCheckpoint implements AutoCloseable {
             ShardedSafeTensors sharded = ShardedSafeTensors.open(index);
             return new HfCheckpoint(folder, config, sharded.tensors(), sharded::close);
         }
+        Path torch = folder.resolve(TORCH_WEIGHTS);
+        if (Files.isRegularFile(torch)) {
+            TorchCheckpoint checkpoint = TorchCheckpoint.open(torch);
+            return new HfCheckpoint(folder, config, checkpoint.tensors(), checkpoint::close);
+        }
         for (String other : OTHER_FORMATS) {
             if (Files.exists(folder.resolve(other))) {
                 throw new IllegalArgumentException(folder + ": holds " + other + " but no " + WEIGHTS + "; only "
-                        + "safetensors is supported (download model.safetensors, or convert with transformers: "
-                        + "model.save_pretrained(dir, safe_serialization=True))");
+                        + "safetensors and " + TORCH_WEIGHTS + " are supported (download model.safetensors, or "
+                        + "convert with transformers: model.save_pretrained(dir, safe_serialization=True))");
             }
         }
-        throw new IllegalArgumentException(folder + ": no " + WEIGHTS + " or " + ShardedSafeTensors.INDEX
-                + " (it holds " + listing(folder) + ")");
+        throw new IllegalArgumentException(folder + ": no " + WEIGHTS + ", " + ShardedSafeTensors.INDEX + " or "
+                + TORCH_WEIGHTS + " (it holds " + listing(folder) + ")");
     }
 
-    /** Whether {@code folder} holds config.json and safetensors weights (single or an index whose shards exist). */
+    /**
+     * Whether {@code folder} holds config.json and safetensors weights (single or an index whose shards exist). A
+     * cache snapshot with only pytorch_model.bin counts as incomplete, so the hub's safetensors are fetched as
+     * before (the same tensors, mapped without a pickle).
+     */
     public static boolean isComplete(Path folder) {
         if (!Files.isRegularFile(folder.resolve("config.json"))) {
             return false;

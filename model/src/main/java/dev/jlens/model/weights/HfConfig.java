@@ -3,15 +3,8 @@
 // layer_norm_epsilon, activation_function; absent keys take GPT2Config's defaults, as from_pretrained does.
 package dev.jlens.model.weights;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
 import dev.jlens.model.config.Gpt2Config;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -21,7 +14,6 @@ import java.util.Map;
  * anything else is an {@link IllegalArgumentException} naming the file, the key and the value.
  */
 public final class HfConfig {
-    private static final JsonFactory JSON = new JsonFactory();
     private static final List<String> ACTIVATIONS = List.of("gelu_new", "gelu_pytorch_tanh");
 
     private HfConfig() {}
@@ -33,7 +25,7 @@ public final class HfConfig {
 
     /** Reads {@code configJson}, naming the model {@code modelName} when it is not null. */
     public static Gpt2Config read(Path configJson, String modelName) {
-        Map<String, Object> v = parse(configJson);
+        Map<String, Object> v = ConfigJson.topLevel(configJson);
         Object type = v.getOrDefault("model_type", "gpt2");
         if (!"gpt2".equals(type)) {
             throw new IllegalArgumentException(configJson + ": model_type is '" + type + "'; jlens loads gpt2 only");
@@ -89,34 +81,5 @@ public final class HfConfig {
             throw new IllegalArgumentException(file + ": " + key + " must be a non-negative number, got " + o);
         }
         return n.doubleValue();
-    }
-
-    /** Top-level scalars (string, long, double, boolean, null); nested objects and arrays are skipped. */
-    private static Map<String, Object> parse(Path file) {
-        Map<String, Object> out = new HashMap<>();
-        try (JsonParser p = JSON.createParser(file.toFile())) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                throw new IllegalArgumentException(file + ": config.json must be a JSON object");
-            }
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String key = p.currentName();
-                JsonToken t = p.nextToken();
-                switch (t) {
-                    case VALUE_STRING -> out.put(key, p.getText());
-                    case VALUE_NUMBER_INT -> out.put(key, p.getNumberType() == JsonParser.NumberType.BIG_INTEGER
-                            ? p.getText() : p.getLongValue());
-                    case VALUE_NUMBER_FLOAT -> out.put(key, p.getDoubleValue());
-                    case VALUE_TRUE, VALUE_FALSE -> out.put(key, t == JsonToken.VALUE_TRUE);
-                    case VALUE_NULL -> out.put(key, null);
-                    default -> p.skipChildren();
-                }
-            }
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException(file + ": not valid JSON at line " + e.getLocation().getLineNr()
-                    + ", column " + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage(), e);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
-        }
-        return out;
     }
 }

@@ -12,6 +12,8 @@
  * the huggingface_hub cache (alias table: gpt2, gpt2-medium, gpt2-large, gpt2-xl -> openai-community/*,
  * distilgpt2 -> distilbert/distilgpt2); {@link dev.jlens.model.weights.HubDownloader} fills that cache from the hub
  * (HF_ENDPOINT, HF_TOKEN, HF_HUB_OFFLINE) with resume and sha256 checks. Environment maps are passed in, so tests
- * never depend on the machine's. Only safetensors checkpoints are read; pytorch_model.bin is refused with a hint.
+ * never depend on the machine's. A folder's pytorch_model.bin is read
+ * by {@link dev.jlens.model.weights.torch.TorchCheckpoint}; {@link dev.jlens.model.weights.TlConfig} reads a
+ * TransformerLens config JSON and {@link dev.jlens.model.weights.TlKeys} checks a TL-named state dict.
  */
 package dev.jlens.model.weights;

@@ -300,8 +300,8 @@ class MainTest {
         assertTrue(badFlag.startsWith("2\njava.lang.IllegalArgumentException: tokenize: unknown option '--modle'"),
                 badFlag);
         assertTrue(badFlag.endsWith("\njlens: tokenize: unknown option '--modle'; did you mean --model? it takes "
-                + "--backend, --device, --json, --model, --no-bos, --text, --tokenizer, --verbose (./jlens tokenize "
-                + "--help)\n"),
+                + "--backend, --config, --device, --json, --model, --no-bos, --text, --tokenizer, --verbose "
+                + "(./jlens tokenize --help)\n"),
                 badFlag);
         assertEquals("0\n", execute(env, "tokenize", "--model", "tiny-random", "--text", "a", "--verbose"),
                 "every command takes --verbose");

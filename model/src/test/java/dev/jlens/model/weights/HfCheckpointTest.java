@@ -102,16 +102,22 @@ class HfCheckpointTest {
     }
 
     @Test
-    void pytorchBinOnlyIsRefusedClearly() throws IOException {
+    void otherFormatsAndAMalformedPytorchBinAreRefusedClearly() throws IOException {
         Path folder = Files.createDirectories(dir.resolve("pt"));
         Files.writeString(folder.resolve("config.json"), TinyHfFolder.CONFIG);
         Files.write(folder.resolve("pytorch_model.bin"), new byte[16]);
-        assertEquals(folder + ": holds pytorch_model.bin but no model.safetensors; only safetensors is supported "
-                + "(download model.safetensors, or convert with transformers: model.save_pretrained(dir, "
+        assertEquals(folder.resolve("pytorch_model.bin") + ": neither a torch.save zip nor the legacy format: it "
+                + "starts with neither a zip header nor the legacy magic number (16 bytes)",
+                assertThrows(IllegalArgumentException.class, () -> HfCheckpoint.open(folder)).getMessage());
+        Files.delete(folder.resolve("pytorch_model.bin"));
+        Files.write(folder.resolve("tf_model.h5"), new byte[16]);
+        assertEquals(folder + ": holds tf_model.h5 but no model.safetensors; only safetensors and pytorch_model.bin "
+                + "are supported (download model.safetensors, or convert with transformers: model.save_pretrained(dir, "
                 + "safe_serialization=True))", assertThrows(IllegalArgumentException.class,
                         () -> HfCheckpoint.open(folder)).getMessage());
-        Files.delete(folder.resolve("pytorch_model.bin"));
-        assertEquals(folder + ": no model.safetensors or model.safetensors.index.json (it holds [config.json])",
+        Files.delete(folder.resolve("tf_model.h5"));
+        assertEquals(folder + ": no model.safetensors, model.safetensors.index.json or pytorch_model.bin (it holds "
+                + "[config.json])",
                 assertThrows(IllegalArgumentException.class, () -> HfCheckpoint.open(folder)).getMessage());
         Files.delete(folder.resolve("config.json"));
         assertEquals(folder + ": no config.json; not a Hugging Face model folder (it holds nothing)",
