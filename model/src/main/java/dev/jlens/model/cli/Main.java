@@ -167,7 +167,7 @@ public final class Main {
                         (int) a.number("--threads", Runtime.getRuntime().availableProcessors()),
                         (int) a.number("--window", 8), (int) a.number("--dashboards", 20), a.has("--overwrite"));
                 Path out = Path.of(a.require("--out"));
-                yield TopActivationsCommand.run(load(a.require("--model"), a.has("--no-processing"), env), corpus,
+                yield TopActivationsCommand.run(load(a, a.require("--model"), a.has("--no-processing"), env), corpus,
                         options, out, System.out);
             }
             case "export-activations" -> {
@@ -179,7 +179,7 @@ public final class Main {
                         a.has("--positions") ? Args.ids("--positions", a.get("--positions", null)) : null, batch,
                         (int) a.number("--shard", 8 * batch),
                         (int) a.number("--threads", Runtime.getRuntime().availableProcessors()), a.has("--overwrite"));
-                var r = ActivationExport.run(load(a.require("--model"), a.has("--no-processing"), env), corpus,
+                var r = ActivationExport.run(load(a, a.require("--model"), a.has("--no-processing"), env), corpus,
                         options, Path.of(a.require("--out")));
                 System.out.println("exported " + r.contexts() + " contexts in " + r.shards() + " files ("
                         + r.resumed() + " resumed) to " + r.dir().resolve("shards") + "; index "
@@ -187,7 +187,7 @@ public final class Main {
                 yield 0;
             }
             case "patch-dataset" -> {
-                var r = DatasetPatching.run(load(a.require("--model"), a.has("--no-processing"), env),
+                var r = DatasetPatching.run(load(a, a.require("--model"), a.has("--no-processing"), env),
                         Path.of(a.require("--pairs")), new DatasetPatching.Options(a.require("--act"),
                                 a.has("--by-pos"), a.has("--naive"), a.has("--overwrite")),
                         Path.of(a.require("--out")));
