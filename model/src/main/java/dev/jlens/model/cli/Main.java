@@ -5,6 +5,10 @@ import dev.jlens.model.GenerateOptions;
 import dev.jlens.model.HookedGpt2;
 import dev.jlens.model.builtin.BuiltinModels;
 import dev.jlens.model.builtin.InductionModel;
+import dev.jlens.model.dataset.Corpus;
+import dev.jlens.model.jobs.ActivationExport;
+import dev.jlens.model.jobs.DatasetPatching;
+import dev.jlens.model.jobs.TopActivations;
 import dev.jlens.model.pretrained.Pretrained;
 import dev.jlens.model.pretrained.TorchModel;
 import dev.jlens.model.weights.HubException;
@@ -14,6 +18,7 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -152,6 +157,51 @@ public final class Main {
                 yield LogitsCommands.verify(load(a, a.require("--model"), raw, env),
                         LogitsCommands.rows(a.all("--tokens")), Path.of(a.require("--reference")),
                         a.number("--atol", 1e-4), !raw, System.out);
+            }
+            case "top-activations" -> {
+                String engine = a.get("--engine", "local");
+                if (!engine.equals("local")) {
+                    throw new IllegalArgumentException("top-activations: --engine " + engine + " is not built into "
+                            + "./jlens; the Spark engine runs from the jlens-spark module (spark/README.md)");
+                }
+                Corpus corpus = new Corpus(Path.of(a.require("--corpus")), a.get("--field", null),
+                        a.has("--skip-bad-lines"));
+                int batch = (int) a.number("--batch", 8);
+                TopActivations.Options options = new TopActivations.Options(TopActivationsCommand.sources(
+                        a.require("--hooks"), a.all("--matrix")), (int) a.number("--k", 20),
+                        (int) a.number("--ctx-len", 128), a.has("--padded"), batch,
+                        (int) a.number("--shard", 8 * batch),
+                        (int) a.number("--threads", Runtime.getRuntime().availableProcessors()),
+                        (int) a.number("--window", 8), (int) a.number("--dashboards", 20), a.has("--overwrite"));
+                Path out = Path.of(a.require("--out"));
+                yield TopActivationsCommand.run(load(a, a.require("--model"), a.has("--no-processing"), env), corpus,
+                        options, out, System.out);
+            }
+            case "export-activations" -> {
+                Corpus corpus = new Corpus(Path.of(a.require("--corpus")), a.get("--field", null),
+                        a.has("--skip-bad-lines"));
+                int batch = (int) a.number("--batch", 8);
+                ActivationExport.Options options = new ActivationExport.Options(
+                        List.of(a.require("--hooks").split(",")), (int) a.number("--ctx-len", 128), a.has("--padded"),
+                        a.has("--positions") ? Args.ids("--positions", a.get("--positions", null)) : null, batch,
+                        (int) a.number("--shard", 8 * batch),
+                        (int) a.number("--threads", Runtime.getRuntime().availableProcessors()), a.has("--overwrite"));
+                var r = ActivationExport.run(load(a, a.require("--model"), a.has("--no-processing"), env), corpus,
+                        options, Path.of(a.require("--out")));
+                System.out.println("exported " + r.contexts() + " contexts in " + r.shards() + " files ("
+                        + r.resumed() + " resumed) to " + r.dir().resolve("shards") + "; index "
+                        + r.dir().resolve("export.json"));
+                yield 0;
+            }
+            case "patch-dataset" -> {
+                var r = DatasetPatching.run(load(a, a.require("--model"), a.has("--no-processing"), env),
+                        Path.of(a.require("--pairs")), new DatasetPatching.Options(a.require("--act"),
+                                a.has("--by-pos"), a.has("--naive"), a.has("--overwrite")),
+                        Path.of(a.require("--out")));
+                System.out.println(r.type().tlFunction() + " over " + r.lines().size() + " pairs: result "
+                        + r.mean().shapeString() + "; wrote " + Path.of(a.require("--out")).resolve("mean.npy")
+                        + " and stderr.npy");
+                yield 0;
             }
             case "selfcheck" -> selfCheck();
             default -> throw new IllegalStateException("command '" + command + "' is in the table but not run");

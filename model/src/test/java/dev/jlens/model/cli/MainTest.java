@@ -334,9 +334,11 @@ class MainTest {
             assertEquals(lines.get(1), trace.getLast(), "the one line closes the trace");
         }
 
-        assertEquals("2\njlens: unknown command 'frobnicate'; the commands are run, heads, prompt, patch, generate, "
-                + "tokenize, logits, verify, selfcheck (./jlens --help shows their options)\n",
-                execute(env, "frobnicate"));
+        assertEquals("2
+jlens: unknown command 'frobnicate'; the commands are run, heads, prompt, patch, generate, "
+                + "top-activations, export-activations, patch-dataset, tokenize, logits, verify, selfcheck (./jlens "
+                + "--help shows their options)
+", execute(env, "frobnicate"));
         String badFlag = execute(env, "tokenize", "--verbose", "--modle", "x");
         assertTrue(badFlag.startsWith("2\njava.lang.IllegalArgumentException: tokenize: unknown option '--modle'"),
                 badFlag);
@@ -392,11 +394,10 @@ class MainTest {
     void everyCommandOfTheUsageAnswersHelp() {
         String usage = run("--help");
         assertTrue(usage.startsWith("0\nusage: ./jlens <command> [options]"), usage);
-        List<String> commands = usage.lines().filter(l -> l.matches("  [a-z]+( .*)?"))
+        List<String> commands = usage.lines().filter(l -> l.matches("  [a-z][a-z-]*( .*)?"))
                 .map(l -> l.strip().split(" ")[0]).filter(c -> !c.equals("test") && !c.equals("bench")).toList();
-        assertEquals(List.of("run", "heads", "prompt", "patch", "generate", "tokenize", "logits", "verify",
-                "selfcheck"),
-                commands, usage);
+        assertEquals(List.of("run", "heads", "prompt", "patch", "generate", "top-activations", "export-activations",
+                "patch-dataset", "tokenize", "logits", "verify", "selfcheck"), commands, usage);
         for (String command : commands) {
             String out = run(command, "--help");
             assertTrue(out.startsWith("0\nusage: ./jlens " + command), out);
