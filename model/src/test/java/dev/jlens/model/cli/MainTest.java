@@ -334,11 +334,9 @@ class MainTest {
             assertEquals(lines.get(1), trace.getLast(), "the one line closes the trace");
         }
 
-        assertEquals("2
-jlens: unknown command 'frobnicate'; the commands are run, heads, prompt, patch, generate, "
+        assertEquals("2\njlens: unknown command 'frobnicate'; the commands are run, heads, prompt, patch, generate, "
                 + "top-activations, export-activations, patch-dataset, tokenize, logits, verify, selfcheck (./jlens "
-                + "--help shows their options)
-", execute(env, "frobnicate"));
+                + "--help shows their options)\n", execute(env, "frobnicate"));
         String badFlag = execute(env, "tokenize", "--verbose", "--modle", "x");
         assertTrue(badFlag.startsWith("2\njava.lang.IllegalArgumentException: tokenize: unknown option '--modle'"),
                 badFlag);
