@@ -18,11 +18,14 @@ import dev.jlens.model.components.Unembed;
 import dev.jlens.model.config.Gpt2Config;
 import dev.jlens.model.config.PositionalEmbeddingType;
 import dev.jlens.model.tokenizer.Gpt2Tokenizer;
+import dev.jlens.model.tokenizer.PaddingSide;
+import dev.jlens.model.tokenizer.TokenBatch;
 import dev.jlens.model.weights.StateDict;
 import dev.jlens.model.weights.ProcessingOptions;
 import dev.jlens.tensor.Tensor;
 import dev.jlens.tensor.backend.Backend;
 import dev.jlens.tensor.backend.Backends;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -173,6 +176,50 @@ public final class HookedGpt2 implements HookedModule {
         return tokenizer().toString(ids);
     }
 
+    /**
+     * TL to_tokens(prompts, prepend_bos, padding_side): ids [batch][pos] padded to the longest prompt with the PAD id
+     * and the mask that is 1 at real tokens; pass the mask to forward ({@link RunOptions#withAttentionMask}).
+     */
+    public TokenBatch toTokens(List<String> prompts, boolean prependBos, PaddingSide side) {
+        return tokenizer().toTokens(prompts, prependBos, side);
+    }
+
+    /** TL to_str_tokens(tokens): the text of each id. */
+    public List<String> toStrTokens(int... ids) {
+        return Arrays.stream(ids).mapToObj(tokenizer()::tokenString).toList();
+    }
+
+    /** TL to_str_tokens of a batch [batch][pos]: one list per row, pads included. */
+    public List<List<String>> toStrTokens(int[][] batch) {
+        return Arrays.stream(batch).map(this::toStrTokens).toList();
+    }
+
+    /** TL to_string(tokens [batch][pos]): each row decoded, pads included (no clean-up of spaces). */
+    public List<String> toString(int[][] batch) {
+        return Arrays.stream(batch).map(this::toString).toList();
+    }
+
+    /**
+     * TL get_token_position(token, input, mode): the index of the first ({@code last} false) or last occurrence of
+     * {@code token} in {@code ids}; throws "The token does not occur in the prompt" when it is absent.
+     */
+    public int getTokenPosition(int token, int[] ids, boolean last) {
+        int found = -1;
+        for (int p = 0; p < ids.length && (last || found < 0); p++) {
+            found = ids[p] == token ? p : found;
+        }
+        if (found < 0) {
+            throw new IllegalArgumentException("The token does not occur in the prompt: " + token + " ("
+                    + toStrTokens(token) + ") is not in " + Arrays.toString(ids));
+        }
+        return found;
+    }
+
+    /** getTokenPosition of the single token {@code token} (e.g. " Mary") in {@code text} tokenized with BOS. */
+    public int getTokenPosition(String token, String text, boolean last) {
+        return getTokenPosition(toSingleToken(token), toTokens(text)[0], last);
+    }
+
     /** TL to_single_token(text): the one id of {@code text}; throws when it is not exactly one token. */
     public int toSingleToken(String text) {
         return tokenizer().toSingleToken(text);
@@ -201,13 +248,9 @@ public final class HookedGpt2 implements HookedModule {
         Tensor resid;
         Tensor shortformerPos = null;
         if (options.startAtLayer() == 0) {
-            int batch = tokens.length;
-            int pos = tokens[0].length;
-            Tensor tokenEmbed = hookEmbed.forward(embed.tokens(tokens));
-            Tensor posEmbed = hookPosEmbed.forward(embed.positions(batch, pos, 0, options.attentionMask()));
-            boolean shortformer = cfg.positionalEmbeddingType() == PositionalEmbeddingType.SHORTFORMER;
-            resid = shortformer ? tokenEmbed : tokenEmbed.add(posEmbed);
-            shortformerPos = shortformer ? posEmbed : null;
+            Tensor[] embedded = embed(tokens, 0, options.attentionMask());
+            resid = embedded[0];
+            shortformerPos = embedded[1];
         } else {
             resid = options.startResidual();
         }
@@ -227,6 +270,40 @@ public final class HookedGpt2 implements HookedModule {
     }
 
     /**
+     * hook_embed(W_E[tokens]) and hook_pos_embed(W_pos rows of positions offset.., counted by {@code mask} [batch,
+     * offset + pos] when given): {resid [batch, pos, d_model], shortformer positions or null}.
+     */
+    private Tensor[] embed(int[][] tokens, int offset, int[][] mask) {
+        Tensor tokenEmbed = hookEmbed.forward(embed.tokens(tokens));
+        Tensor posEmbed = hookPosEmbed.forward(embed.positions(tokens.length, tokens[0].length, offset, mask));
+        boolean shortformer = cfg.positionalEmbeddingType() == PositionalEmbeddingType.SHORTFORMER;
+        return shortformer ? new Tensor[] {tokenEmbed, posEmbed} : new Tensor[] {tokenEmbed.add(posEmbed), null};
+    }
+
+    /**
+     * TL forward(tokens, past_kv_cache=cache): logits [batch, n, d_vocab] of n new tokens [batch][n] that follow the
+     * positions held in {@code cache} and attend to them; {@code newMask} [batch][n] marks the new real tokens
+     * (null: all real). Appends the new positions' keys, values and mask to the cache. Hooks see the new positions
+     * only (hook_resid_pre [batch, n, d_model], hook_pattern [batch, head_index, n, cached + n]).
+     */
+    public Tensor forward(int[][] newTokens, int[][] newMask, KvCache cache) {
+        Inputs.checkCached(cfg, newTokens, newMask, cache);
+        try (Backends.Scope on = Backends.use(backend)) {
+            int n = newTokens[0].length;
+            int[][] mask = cache.maskWith(newMask, n); // [batch, cached + n] or null
+            Tensor keyMask = mask == null ? null : Inputs.maskTensor(mask);
+            Tensor[] embedded = embed(newTokens, cache.length(), mask);
+            Tensor resid = embedded[0];
+            for (int layer = 0; layer < cfg.nLayers(); layer++) {
+                BlockSuffix suffix = BlockSuffix.cached(cache.layer(layer), n);
+                resid = blocks.get(layer).forward(resid, embedded[1], keyMask, suffix);
+            }
+            cache.keepMask(mask);
+            return unembedResidual(resid);
+        }
+    }
+
+    /**
      * Block {@code layer} resumed at position p0, given the keys and values before it (TL's forward with a
      * past_kv_cache, at one block; see {@link BlockSuffix}): residSuffix [batch, pos - p0, d_model] is
      * hook_resid_pre at positions p0..; returns resid_post at the last {@code suffix.outputs()} positions, equal to
@@ -235,11 +312,21 @@ public final class HookedGpt2 implements HookedModule {
      * resumes runs with this.
      */
     public Tensor blockForward(int layer, Tensor residSuffix, BlockSuffix suffix) {
+        return blockForward(layer, residSuffix, suffix, null);
+    }
+
+    /**
+     * {@link #blockForward(int, Tensor, BlockSuffix)} of a padded batch: {@code mask} [batch][p0 + (pos - p0)] marks
+     * the real tokens of all positions, cached and new (null: all real), as forward's attention mask does.
+     */
+    public Tensor blockForward(int layer, Tensor residSuffix, BlockSuffix suffix, int[][] mask) {
         Inputs.checkSuffix(cfg, layer, residSuffix, suffix);
+        Inputs.checkSuffixMask(residSuffix, suffix, mask);
         try (Backends.Scope on = Backends.use(backend)) {
             Tensor shortformerPos = cfg.positionalEmbeddingType() == PositionalEmbeddingType.SHORTFORMER
-                    ? embed.positions(residSuffix.size(0), residSuffix.size(1), suffix.cached(), null) : null;
-            return blocks.get(layer).forward(residSuffix, shortformerPos, null, suffix);
+                    ? embed.positions(residSuffix.size(0), residSuffix.size(1), suffix.cached(), mask) : null;
+            return blocks.get(layer).forward(residSuffix, shortformerPos, mask == null ? null
+                    : Inputs.maskTensor(mask), suffix);
         }
     }
 
@@ -317,6 +404,27 @@ public final class HookedGpt2 implements HookedModule {
     /** Every activation of a full forward, with the batch dim. */
     public CachedRun runWithCache(int[][] tokens) {
         return runWithCache(tokens, NameFilter.all(), false, RunOptions.defaults());
+    }
+
+    /**
+     * TL generate(text): continues {@code prompt} (BOS first unless the options say otherwise) token by token with
+     * the model's persistent hooks and the options' hooks active, using a KV cache unless the options turn it off.
+     */
+    public Generated generate(String prompt, GenerateOptions options) {
+        return Generation.fromText(this, List.of(prompt), options);
+    }
+
+    /** TL generate(list of text): the prompts left-padded into one batch, each row continued independently. */
+    public Generated generate(List<String> prompts, GenerateOptions options) {
+        return Generation.fromText(this, prompts, options);
+    }
+
+    /**
+     * TL generate(tokens): continues token ids [batch][pos]; {@code mask} [batch][pos] (null: all real) marks real
+     * tokens of a left-padded batch (pads first; positions count from each row's first real token).
+     */
+    public Generated generate(int[][] tokens, int[][] mask, GenerateOptions options) {
+        return Generation.run(this, tokens, mask, options);
     }
 
     /**

@@ -38,7 +38,29 @@ final class Inputs {
         }
         int batch = needTokens ? tokens.length : o.startResidual().size(0);
         int pos = needTokens ? tokens[0].length : o.startResidual().size(1);
-        float[] flat = new float[batch * pos];
+        checkMask(mask, batch, pos);
+        return maskTensor(mask);
+    }
+
+    /** Validates new tokens [batch][n] and their mask for a forward that continues {@code cache}. */
+    static void checkCached(Gpt2Config cfg, int[][] tokens, int[][] newMask, KvCache cache) {
+        checkTokens(cfg, tokens);
+        if (tokens.length != cache.batch()) {
+            throw new IllegalArgumentException(tokens.length + " rows of tokens for a KV cache of batch "
+                    + cache.batch());
+        }
+        if (cache.length() + tokens[0].length > cfg.nCtx()) {
+            throw new IllegalArgumentException(tokens[0].length + " new tokens after the " + cache.length()
+                    + " cached make " + (cache.length() + tokens[0].length) + " positions, more than n_ctx "
+                    + cfg.nCtx() + " of " + cfg.modelName());
+        }
+        if (newMask != null) {
+            checkMask(newMask, tokens.length, tokens[0].length);
+        }
+        cache.checkConsistent();
+    }
+
+    private static void checkMask(int[][] mask, int batch, int pos) {
         if (mask.length != batch) {
             throw new IllegalArgumentException("attention mask has " + mask.length + " rows for a batch of " + batch);
         }
@@ -47,6 +69,15 @@ final class Inputs {
                 throw new IllegalArgumentException("attention mask row " + b + " has " + mask[b].length
                         + " entries for " + pos + " positions");
             }
+        }
+    }
+
+    /** A mask [batch][pos] as a [batch, pos] tensor of 1 (real) and 0 (pad). */
+    static Tensor maskTensor(int[][] mask) {
+        int batch = mask.length;
+        int pos = mask[0].length;
+        float[] flat = new float[batch * pos];
+        for (int b = 0; b < batch; b++) {
             for (int p = 0; p < pos; p++) {
                 flat[b * pos + p] = mask[b][p] != 0 ? 1f : 0f;
             }
@@ -72,6 +103,13 @@ final class Inputs {
             throw new IllegalArgumentException("past keys " + Shape.str(k.shape()) + " and values "
                     + Shape.str(v.shape()) + " must both be [batch, p0, n_heads, d_head] = " + Shape.str(want)
                     + " with p0 + " + resid.size(1) + " <= n_ctx " + cfg.nCtx());
+        }
+    }
+
+    /** Checks a resumed block's mask: [batch][p0 + new positions], or null. */
+    static void checkSuffixMask(Tensor resid, BlockSuffix suffix, int[][] mask) {
+        if (mask != null) {
+            checkMask(mask, resid.size(0), suffix.cached() + resid.size(1));
         }
     }
 

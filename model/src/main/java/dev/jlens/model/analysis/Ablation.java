@@ -6,6 +6,7 @@ import dev.jlens.hooks.FwdHook;
 import dev.jlens.hooks.HookFn;
 import dev.jlens.hooks.HookPoint;
 import dev.jlens.model.HookedGpt2;
+import dev.jlens.model.RunOptions;
 import dev.jlens.tensor.Shape;
 import dev.jlens.tensor.Tensor;
 import java.util.Arrays;
@@ -123,11 +124,22 @@ public final class Ablation {
      */
     public static Tensor eachHead(HookedGpt2 model, int[][] tokens, HeadAblation ablation,
             ToDoubleFunction<Tensor> metric) {
-        double clean = metric.applyAsDouble(model.forward(tokens));
+        return eachHead(model, tokens, null, ablation, metric);
+    }
+
+    /**
+     * {@link #eachHead(HookedGpt2, int[][], HeadAblation, ToDoubleFunction)} on a padded batch: {@code mask}
+     * [batch][pos] (1 real, 0 pad; null: all real) applies to every run, e.g. from
+     * {@link HookedGpt2#toTokens(List, boolean, dev.jlens.model.tokenizer.PaddingSide)}.
+     */
+    public static Tensor eachHead(HookedGpt2 model, int[][] tokens, int[][] mask, HeadAblation ablation,
+            ToDoubleFunction<Tensor> metric) {
+        RunOptions options = RunOptions.defaults().withAttentionMask(mask);
+        double clean = metric.applyAsDouble(model.forward(tokens, options).logits());
         Tensor scores = Tensor.zeros(model.cfg().nLayers(), model.cfg().nHeads());
         for (int l = 0; l < model.cfg().nLayers(); l++) {
             for (int h = 0; h < model.cfg().nHeads(); h++) {
-                Tensor logits = model.runWithHooks(tokens, List.of(ablation.hook(l, h)));
+                Tensor logits = model.runWithHooks(tokens, List.of(ablation.hook(l, h)), options).logits();
                 scores.set((float) (metric.applyAsDouble(logits) - clean), l, h); // change in the metric
             }
         }

@@ -10,6 +10,7 @@ import dev.jlens.model.RunOptions;
 import dev.jlens.tensor.Shape;
 import dev.jlens.tensor.Tensor;
 import java.util.Collection;
+import java.util.List;
 
 /**
  * TransformerLens' {@code detect_head(model, seq, detection_pattern, heads, cache, exclude_bos,
@@ -76,6 +77,22 @@ public final class HeadDetector {
      */
     public static Tensor detect(HookedGpt2 model, int[][] batch, DetectionPattern name, Options options) {
         return detect(patterns(model, batch), batch, name, options);
+    }
+
+    /**
+     * TL's detect_head on a list of texts of any lengths: each tokenized with BOS and run alone (as TL does), the
+     * mean over texts of their scores.
+     */
+    public static Tensor detect(HookedGpt2 model, List<String> texts, DetectionPattern name, Options options) {
+        if (texts.isEmpty()) {
+            throw new IllegalArgumentException("detect_head needs at least one text");
+        }
+        Tensor sum = null;
+        for (String text : texts) {
+            Tensor scores = detect(model, text, name, options);
+            sum = sum == null ? scores : sum.add(scores);
+        }
+        return sum.scale(1f / texts.size()); // mean over sequences
     }
 
     /** As {@link #detect(HookedGpt2, int[][], DetectionPattern, Options)} on patterns cached from {@code batch}. */

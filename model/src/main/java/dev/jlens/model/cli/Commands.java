@@ -71,16 +71,15 @@ final class Commands {
                     List.of("./jlens prompt --model gpt2 --prompt \"When John and Mary went to the store, John gave a "
                             + "drink to\" --answer \" Mary\"")),
             new Spec("patch", Set.of("--model", "--clean", "--corrupted", "--act", "--metric", "--answers", "--out",
-                    "--plot"), Set.of("--by-pos", "--naive", "--attribution", "--json"), """
+                    "--plot"), Set.of("--by-pos", "--naive", "--json"), """
                     patch --model M --clean P [--clean P2 ...] --corrupted Q [--corrupted Q2 ...] --act A [--by-pos]
-                    [--metric logit-diff|logprob] [--answers " Mary, John" ...] [--naive] [--attribution] [--json]
-                    [--out F.npy] [--plot DIR]""", """
+                    [--metric logit-diff|logprob] [--answers " Mary, John" ...] [--naive] [--json] [--out F.npy]
+                    [--plot DIR]""", """
                             activation patching of clean into corrupted prompts (TL's get_act_patch_*): A is
                             resid_pre, resid_mid, attn_out, mlp_out, z (head out), q, k, v or pattern; head sweeps
                             cover all positions at once unless --by-pos; the metric (logit-diff of the answers at the
                             last position, or logprob of the clean tokens after the first difference) is normalised
-                            to 0 = corrupted, 1 = clean; the fast exact loop unless --naive, or with --attribution
-                            first-order estimates of every patch from one backward (attribution patching)
+                            to 0 = corrupted, 1 = clean; the fast exact loop unless --naive
                             """,
                     List.of("""
                             ./jlens patch --model gpt2 --act z --out z.npy \\
@@ -91,6 +90,60 @@ final class Commands {
                             ./jlens patch --model induction-2l --act z --by-pos \\
                                   --clean " one two three four five six one two three four five six" \\
                                   --corrupted " one two three four five six red blue green pink gray black\"""")),
+            new Spec("generate", Set.of("--model", "--prompt", "--tokens", "--max-new-tokens", "--temperature",
+                    "--top-k", "--top-p", "--seed", "--steer"), Set.of("--json", "--no-kv-cache", "--no-bos"), """
+                    generate --model M (--prompt P | --tokens IDS) [--prompt ...] --max-new-tokens N
+                    [--temperature T] [--top-k K] [--top-p P] [--seed S] [--steer LAYER:COEF:"text+":"text-" ...]
+                    [--no-kv-cache] [--no-bos] [--json]""", """
+                            continue each prompt (TL's generate; prompts of different lengths are left-padded into
+                            one batch): --temperature 0 is greedy (default 1), top-k and top-p restrict sampling,
+                            --seed makes sampling repeatable (default 0), a row stops at EOS; --steer adds
+                            COEF x (resid_pre(text+) - resid_pre(text-)) at block LAYER's first positions
+                            (activation addition); --json prints [{"prompt_ids", "new_ids", "text"}] per row
+                            """,
+                    List.of("./jlens generate --model gpt2 --prompt \"The cat sat on the\" --max-new-tokens 20 "
+                            + "--temperature 0",
+                            "./jlens generate --model gpt2 --prompt \"I think dogs are\" --max-new-tokens 30 "
+                            + "--steer 6:5:\"Love\":\"Hate\" --json")),
+            new Spec("top-activations", Set.of("--model", "--corpus", "--field", "--hooks", "--matrix", "--k",
+                    "--ctx-len", "--window", "--batch", "--shard", "--threads", "--dashboards", "--engine", "--out"),
+                    Set.of("--skip-bad-lines", "--padded", "--no-processing", "--overwrite"), """
+                    top-activations --model M --corpus FILE|DIR [--field F] [--skip-bad-lines] --hooks NAME[,NAME...]
+                    [--matrix HOOK=W.npy ...] [--k K] [--ctx-len L] [--padded] [--window W] [--batch B] [--shard S]
+                    [--threads T] [--dashboards N] [--engine local] [--no-processing] [--overwrite] --out DIR""", """
+                            the k most activating (context, position) of every feature of the hooks (every unit after
+                            [batch, pos]; a --matrix [F, n] gives n features of hook @ W) over a corpus (.txt: one
+                            document per line, a folder: one per file, .jsonl: field F), cut as TL's
+                            tokenize_and_concatenate (or one padded context per document), with mean, max,
+                            frac_active and a histogram; writes DIR/top.jsonl and DIR/dashboards/*.html; rerun to
+                            resume an interrupted run (defaults: k 20, ctx-len 128, window 8, batch 8, shard 8
+                            batches, threads: all cores, dashboards 20)
+                            """,
+                    List.of("./jlens top-activations --model induction-2l --corpus fortunes.jsonl --field text \\\n"
+                            + "      --hooks blocks.1.attn.hook_z --k 10 --ctx-len 64 --out top-z")),
+            new Spec("export-activations", Set.of("--model", "--corpus", "--field", "--hooks", "--positions",
+                    "--ctx-len", "--batch", "--shard", "--threads", "--out"),
+                    Set.of("--skip-bad-lines", "--padded", "--no-processing", "--overwrite"), """
+                    export-activations --model M --corpus FILE|DIR [--field F] [--skip-bad-lines] --hooks NAME[,NAME...]
+                    [--positions P[,P...]] [--ctx-len L] [--padded] [--batch B] [--shard S] [--threads T]
+                    [--no-processing] [--overwrite] --out DIR""", """
+                            the hooks' activations over a corpus (contexts cut as in top-activations), at chosen
+                            positions only if --positions (negative counts from the end), with the token ids, as
+                            float32 safetensors files DIR/shards/shard-N.safetensors (S contexts each) and
+                            DIR/export.json listing them; rerun to resume (defaults: ctx-len 128, batch 8, shard 64)
+                            """,
+                    List.of("./jlens export-activations --model gpt2 --corpus docs/ --hooks blocks.6.hook_resid_post "
+                            + "--positions -1 --out acts")),
+            new Spec("patch-dataset", Set.of("--model", "--pairs", "--act", "--out"),
+                    Set.of("--by-pos", "--naive", "--no-processing", "--overwrite"), """
+                    patch-dataset --model M --pairs PAIRS.jsonl --act A [--by-pos] [--naive] [--no-processing]
+                    [--overwrite] --out DIR""", """
+                            the patch sweep of --act (as in patch) for every line {"clean": ..., "corrupted": ...,
+                            "answers": [correct, incorrect]} with the normalised logit difference at the last position;
+                            writes each pair's result (DIR/shards/shard-N.npy, line order) and their mean and
+                            standard error (DIR/mean.npy, DIR/stderr.npy); rerun to resume
+                            """,
+                    List.of("./jlens patch-dataset --model gpt2 --pairs ioi.jsonl --act z --out ioi-z")),
             new Spec("tokenize", Set.of("--model", "--tokenizer", "--text"), Set.of("--no-bos", "--json"),
                     "tokenize (--model M | --tokenizer F) --text T [--no-bos] [--json]", """
                             token ids and string tokens of a text, with a model's tokenizer or with a

@@ -1,9 +1,14 @@
 // Entry point of ./jlens: parses the command, runs it, and turns errors into one line and an exit code.
 package dev.jlens.model.cli;
 
+import dev.jlens.model.GenerateOptions;
 import dev.jlens.model.HookedGpt2;
 import dev.jlens.model.builtin.BuiltinModels;
 import dev.jlens.model.builtin.InductionModel;
+import dev.jlens.model.dataset.Corpus;
+import dev.jlens.model.jobs.ActivationExport;
+import dev.jlens.model.jobs.DatasetPatching;
+import dev.jlens.model.jobs.TopActivations;
 import dev.jlens.model.pretrained.Pretrained;
 import dev.jlens.model.pretrained.TorchModel;
 import dev.jlens.model.weights.HubException;
@@ -13,6 +18,7 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -124,10 +130,15 @@ public final class Main {
                 a.require("--clean");
                 a.require("--corrupted");
                 PatchCommand.Request request = new PatchCommand.Request(a.require("--act"), a.has("--by-pos"),
-                        a.get("--metric", null), a.all("--answers"), a.has("--naive"), a.has("--attribution"),
-                        a.has("--json"),
+                        a.get("--metric", null), a.all("--answers"), a.has("--naive"), a.has("--json"),
                         a.has("--out") ? Path.of(a.get("--out", null)) : null, plots(a));
                 yield PatchCommand.run(load(a, model, false, env), a.all("--clean"), a.all("--corrupted"), request,
+                        System.out);
+            }
+            case "generate" -> {
+                GenerateCommand.Request request = new GenerateCommand.Request(a.all("--prompt"), a.all("--tokens"),
+                        a.all("--steer"), a.has("--json"));
+                yield GenerateCommand.run(load(a, a.require("--model"), false, env), request, generateOptions(a),
                         System.out);
             }
             case "tokenize" -> {
@@ -153,6 +164,51 @@ public final class Main {
                 yield GradientsCommand.run(load(a, a.require("--model"), a.has("--no-processing"), env),
                         LogitsCommands.rows(a.all("--tokens")), (int) a.number("--target", -1),
                         (int) a.number("--pos", -1), a.require("--hooks"), Path.of(a.require("--out")), System.out);
+            }
+            case "top-activations" -> {
+                String engine = a.get("--engine", "local");
+                if (!engine.equals("local")) {
+                    throw new IllegalArgumentException("top-activations: --engine " + engine + " is not built into "
+                            + "./jlens; the Spark engine runs from the jlens-spark module (spark/README.md)");
+                }
+                Corpus corpus = new Corpus(Path.of(a.require("--corpus")), a.get("--field", null),
+                        a.has("--skip-bad-lines"));
+                int batch = (int) a.number("--batch", 8);
+                TopActivations.Options options = new TopActivations.Options(TopActivationsCommand.sources(
+                        a.require("--hooks"), a.all("--matrix")), (int) a.number("--k", 20),
+                        (int) a.number("--ctx-len", 128), a.has("--padded"), batch,
+                        (int) a.number("--shard", 8 * batch),
+                        (int) a.number("--threads", Runtime.getRuntime().availableProcessors()),
+                        (int) a.number("--window", 8), (int) a.number("--dashboards", 20), a.has("--overwrite"));
+                Path out = Path.of(a.require("--out"));
+                yield TopActivationsCommand.run(load(a, a.require("--model"), a.has("--no-processing"), env), corpus,
+                        options, out, System.out);
+            }
+            case "export-activations" -> {
+                Corpus corpus = new Corpus(Path.of(a.require("--corpus")), a.get("--field", null),
+                        a.has("--skip-bad-lines"));
+                int batch = (int) a.number("--batch", 8);
+                ActivationExport.Options options = new ActivationExport.Options(
+                        List.of(a.require("--hooks").split(",")), (int) a.number("--ctx-len", 128), a.has("--padded"),
+                        a.has("--positions") ? Args.ids("--positions", a.get("--positions", null)) : null, batch,
+                        (int) a.number("--shard", 8 * batch),
+                        (int) a.number("--threads", Runtime.getRuntime().availableProcessors()), a.has("--overwrite"));
+                var r = ActivationExport.run(load(a, a.require("--model"), a.has("--no-processing"), env), corpus,
+                        options, Path.of(a.require("--out")));
+                System.out.println("exported " + r.contexts() + " contexts in " + r.shards() + " files ("
+                        + r.resumed() + " resumed) to " + r.dir().resolve("shards") + "; index "
+                        + r.dir().resolve("export.json"));
+                yield 0;
+            }
+            case "patch-dataset" -> {
+                var r = DatasetPatching.run(load(a, a.require("--model"), a.has("--no-processing"), env),
+                        Path.of(a.require("--pairs")), new DatasetPatching.Options(a.require("--act"),
+                                a.has("--by-pos"), a.has("--naive"), a.has("--overwrite")),
+                        Path.of(a.require("--out")));
+                System.out.println(r.type().tlFunction() + " over " + r.lines().size() + " pairs: result "
+                        + r.mean().shapeString() + "; wrote " + Path.of(a.require("--out")).resolve("mean.npy")
+                        + " and stderr.npy");
+                yield 0;
             }
             case "selfcheck" -> selfCheck();
             default -> throw new IllegalStateException("command '" + command + "' is in the table but not run");
@@ -188,6 +244,28 @@ public final class Main {
             System.setProperty("jlens.backend", chosen);
         }
         return a;
+    }
+
+    /** generate's sampling flags; GenerateOptions checks their ranges and names the option. */
+    private static GenerateOptions.Builder generateOptions(Args a) {
+        GenerateOptions.Builder o = GenerateOptions.builder().maxNewTokens(integer(a, "--max-new-tokens", 10))
+                .temperature(a.number("--temperature", 1)).seed((long) a.number("--seed", 0))
+                .useKvCache(!a.has("--no-kv-cache")).prependBos(!a.has("--no-bos"));
+        if (a.has("--top-k")) {
+            o.topK(integer(a, "--top-k", 0));
+        }
+        if (a.has("--top-p")) {
+            o.topP(a.number("--top-p", 1));
+        }
+        return o;
+    }
+
+    private static int integer(Args a, String flag, int fallback) {
+        double v = a.number(flag, fallback);
+        if (v != Math.rint(v) || Math.abs(v) > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(flag + " expects an integer, got " + a.get(flag, null));
+        }
+        return (int) v;
     }
 
     /** --plot DIR, or null when not given; with --json the plot lines go to stderr to keep stdout JSON. */

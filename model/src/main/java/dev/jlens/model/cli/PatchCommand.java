@@ -4,14 +4,14 @@ package dev.jlens.model.cli;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.jlens.model.HookedGpt2;
-import dev.jlens.model.LogitMetric;
-import dev.jlens.model.analysis.LogitMetrics;
-import dev.jlens.model.patching.AttributionPatching;
-import dev.jlens.model.patching.PatchMetric;
+import dev.jlens.model.patching.PatchMetrics;
+import dev.jlens.model.patching.PatchMetrics.Normalized;
 import dev.jlens.model.patching.PatchType;
 import dev.jlens.model.patching.Patching;
 import dev.jlens.model.plot.Heatmap;
 import dev.jlens.model.plot.Labels;
+import dev.jlens.model.tokenizer.PaddingSide;
+import dev.jlens.model.tokenizer.TokenBatch;
 import dev.jlens.tensor.Shape;
 import dev.jlens.tensor.Tensor;
 import dev.jlens.tensor.io.Npy;
@@ -27,11 +27,11 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Tokenizes the clean and corrupted prompts (BOS first; row b of each is prompt b), scores them with the metric,
+ * Tokenizes the clean and corrupted prompts (BOS first; row b of each is prompt b; prompts of different lengths are
+ * left-padded and masked, each clean/corrupted pair of one length), scores them with the metric,
  * runs the sweep {@link PatchType#of(String, boolean) of --act} with the fast loop (or TL's naive loop with
- * --naive, or attribution patching's first-order estimates with --attribution), writes the result with TL's
- * axes to --out as .npy, and prints the baselines, the sweep's speed and its top entries (or everything as JSON);
- * with a plot folder it draws the result as a heatmap with the seeds' axes
+ * --naive), writes the result with TL's axes to --out as .npy, and prints the baselines, the sweep's speed and its
+ * top entries (or everything as JSON); with a plot folder it draws the result as a heatmap with the seeds' axes
  * (layer x "tok_i" position, layer x head, or "L{l}H{h}" x position for sweeps by position). Metrics, both normalised to 0 at the corrupted run and 1 at the clean run:
  * <ul>
  *   <li>logit-diff: the IOI seed's mean logit difference of (correct, incorrect) answers at the last position;
@@ -43,33 +43,31 @@ final class PatchCommand {
     private static final int TOP = 10;
 
     /** What to sweep and how: the flags of the command besides the model and the prompts. */
-    record Request(String act, boolean byPos, String metric, List<String> answers, boolean naive,
-            boolean attribution, boolean json, Path out, PlotDir plots) {}
+    record Request(String act, boolean byPos, String metric, List<String> answers, boolean naive, boolean json,
+            Path out, PlotDir plots) {}
 
     private PatchCommand() {}
 
     static int run(HookedGpt2 model, List<String> cleanPrompts, List<String> corruptedPrompts, Request request,
             PrintStream out) {
-        if (request.naive() && request.attribution()) {
-            throw new IllegalArgumentException("patch: give --naive (exact, TL's loop) or --attribution (estimates),"
-                    + " not both");
-        }
-        int[][] clean = tokens(model, "--clean", cleanPrompts);
-        int[][] corrupted = tokens(model, "--corrupted", corruptedPrompts);
-        checkPairs(model, clean, corrupted);
+        TokenBatch cleanBatch = model.toTokens(cleanPrompts, true, PaddingSide.LEFT);
+        TokenBatch corruptedBatch = model.toTokens(corruptedPrompts, true, PaddingSide.LEFT);
+        checkPairs(model, cleanBatch, corruptedBatch);
+        int[][] clean = cleanBatch.ids();
+        int[][] corrupted = corruptedBatch.ids();
+        int[][] mask = Arrays.stream(cleanBatch.attentionMask()).flatMapToInt(Arrays::stream).allMatch(m -> m == 1)
+                ? null : cleanBatch.attentionMask(); // [batch][pos]; null when no prompt is padded
         PatchType type = PatchType.of(request.act(), request.byPos());
-        Scored metric = metric(model, clean, corrupted, request);
+        Normalized metric = metric(model, clean, corrupted, mask, request);
         long start = System.nanoTime();
-        Tensor result = request.attribution()
-                ? AttributionPatching.actPatch(model, clean, corrupted, metric.differentiable(), type)
-                : Patching.actPatch(model, clean, corrupted, metric.normalised(), type, !request.naive());
+        Tensor result = Patching.actPatch(model, clean, corrupted, mask, metric.metric(), type, !request.naive());
         double seconds = (System.nanoTime() - start) / 1e9;
         if (request.out() != null) {
             write(request.out(), result);
         }
         String[] axes = type.setter().axes();
         if (request.json()) {
-            out.println(json(model, type, axes, metric, result, loop(request), seconds));
+            out.println(json(model, type, axes, metric, result, request.naive(), seconds));
         } else {
             table(model, clean[0], type, axes, metric, result, request, seconds, out);
         }
@@ -81,7 +79,7 @@ final class PatchCommand {
 
     // the seeds' pictures: [layer, pos] and [layer, head] as they are, [layer, pos, head] and [layer, head, pos]
     // as rows "(layer head)" against positions
-    private static void plot(PlotDir plots, List<String> tokens, PatchType type, String[] axes, Scored metric,
+    private static void plot(PlotDir plots, List<String> tokens, PatchType type, String[] axes, Normalized metric,
             Tensor result) {
         int layers = result.size(0);
         Heatmap.Builder map = switch (String.join(",", axes)) {
@@ -101,75 +99,22 @@ final class PatchCommand {
                 + ": 0 = corrupted, 1 = clean").build(), name, type.tlFunction());
     }
 
-    /** A normalised metric (as a float of the read logits, and as tensor ops on all logits) and the baselines. */
-    private record Scored(String name, PatchMetric normalised, LogitMetric differentiable, double clean,
-            double corrupted) {}
-
-    private static String loop(Request request) {
-        return request.attribution() ? "attribution" : request.naive() ? "naive" : "fast";
-    }
-
-    private static Scored metric(HookedGpt2 model, int[][] clean, int[][] corrupted, Request request) {
+    private static Normalized metric(HookedGpt2 model, int[][] clean, int[][] corrupted, int[][] mask,
+            Request request) {
         String name = request.metric() != null ? request.metric()
                 : request.answers().isEmpty() ? "logprob" : "logit-diff";
         return switch (name) {
-            case "logit-diff" -> logitDiff(model, clean, corrupted, answers(model, request.answers(), clean.length));
+            case "logit-diff" -> PatchMetrics.logitDiffMetric(model, clean, corrupted, mask,
+                    answers(model, request.answers(), clean.length));
             case "logprob" -> {
                 if (!request.answers().isEmpty()) {
                     throw new IllegalArgumentException("patch: --answers goes with --metric logit-diff, not logprob");
                 }
-                yield cleanLogProb(model, clean, corrupted);
+                yield PatchMetrics.cleanLogProbMetric(model, clean, corrupted, mask);
             }
             default -> throw new IllegalArgumentException("patch: --metric must be logit-diff or logprob, got '"
                     + name + "'");
         };
-    }
-
-    private static Scored logitDiff(HookedGpt2 model, int[][] clean, int[][] corrupted, int[][] answers) {
-        int[] last = {clean[0].length - 1};
-        double cleanDiff = LogitMetrics.logitDiff(model.forward(clean).indexSelect(1, last), answers);
-        double corruptedDiff = LogitMetrics.logitDiff(model.forward(corrupted).indexSelect(1, last), answers);
-        var normalise = LogitMetrics.normalizedLogitDiff(answers, cleanDiff, corruptedDiff);
-        return new Scored("logit-diff", PatchMetric.reading(last, l -> (float) normalise.applyAsDouble(l)),
-                LogitMetric.normalised(LogitMetric.logitDiff(last[0], answers), cleanDiff, corruptedDiff), cleanDiff,
-                corruptedDiff);
-    }
-
-    private static Scored cleanLogProb(HookedGpt2 model, int[][] clean, int[][] corrupted) {
-        int pos = clean[0].length;
-        int first = pos;
-        for (int b = 0; b < clean.length; b++) {
-            for (int p = 0; p < pos; p++) {
-                if (clean[b][p] != corrupted[b][p]) {
-                    first = Math.min(first, p);
-                    break;
-                }
-            }
-        }
-        if (first == pos) {
-            throw new IllegalArgumentException("patch: the clean and corrupted prompts are the same tokens; "
-                    + "nothing to patch");
-        }
-        if (first == pos - 1) {
-            throw new IllegalArgumentException("patch: the prompts differ only in their last token, which no "
-                    + "position predicts; use --metric logit-diff --answers");
-        }
-        int[] reads = new int[pos - 1 - first]; // position p predicts token p + 1
-        for (int i = 0; i < reads.length; i++) {
-            reads[i] = first + i;
-        }
-        int[][] fromFirst = new int[clean.length][]; // clean[b][first..]: read i predicts fromFirst[b][i + 1]
-        for (int b = 0; b < clean.length; b++) {
-            fromFirst[b] = Arrays.copyOfRange(clean[b], first, pos);
-        }
-        var loss = LogitMetrics.nextTokenLoss(fromFirst, 0, reads.length);
-        PatchMetric raw = logits -> (float) -loss.applyAsDouble(logits); // logits [batch, reads, d_vocab]
-        double cleanScore = raw.apply(model.forward(clean).indexSelect(1, reads));
-        double corruptedScore = raw.apply(model.forward(corrupted).indexSelect(1, reads));
-        var normalise = LogitMetrics.normalized(cleanScore, corruptedScore);
-        return new Scored("logprob", PatchMetric.reading(reads, l -> (float) normalise.applyAsDouble(raw.apply(l))),
-                LogitMetric.normalised(LogitMetric.meanLogProbOfNext(reads, clean), cleanScore, corruptedScore),
-                cleanScore, corruptedScore);
     }
 
     /** "--answers ' Mary, John'" once for every prompt, or once per prompt: [batch][correct, incorrect] ids. */
@@ -202,30 +147,28 @@ final class PatchCommand {
         return ids;
     }
 
-    private static int[][] tokens(HookedGpt2 model, String flag, List<String> prompts) {
-        int[][] rows = new int[prompts.size()][];
-        for (int b = 0; b < rows.length; b++) {
-            rows[b] = model.toTokens(prompts.get(b))[0];
-            if (rows[b].length != rows[0].length) {
-                throw new IllegalArgumentException("patch: " + flag + " prompts must all have the same number of "
-                        + "tokens (they run as one batch); prompt 0 has " + rows[0].length + ", prompt " + b
-                        + " has " + rows[b].length + ": " + strTokens(model, rows[b]));
+    /** One corrupted prompt per clean one, each pair of the same length in tokens (prompts may differ). */
+    private static void checkPairs(HookedGpt2 model, TokenBatch clean, TokenBatch corrupted) {
+        if (clean.batch() != corrupted.batch()) {
+            throw new IllegalArgumentException("patch: " + clean.batch() + " --clean prompts but "
+                    + corrupted.batch() + " --corrupted prompts; give one corrupted prompt per clean prompt");
+        }
+        for (int b = 0; b < clean.batch(); b++) {
+            int[] c = real(clean, b);
+            int[] d = real(corrupted, b);
+            if (c.length != d.length) { // then both batches pad every row alike
+                throw new IllegalArgumentException("patch: clean prompt " + b + " has " + c.length
+                        + " tokens and its corrupted prompt " + d.length + "; patching swaps activations position "
+                        + "by position, so each pair must match: " + strTokens(model, c) + " vs "
+                        + strTokens(model, d));
             }
         }
-        return rows;
     }
 
-    private static void checkPairs(HookedGpt2 model, int[][] clean, int[][] corrupted) {
-        if (clean.length != corrupted.length) {
-            throw new IllegalArgumentException("patch: " + clean.length + " --clean prompts but " + corrupted.length
-                    + " --corrupted prompts; give one corrupted prompt per clean prompt");
-        }
-        if (clean[0].length != corrupted[0].length) {
-            throw new IllegalArgumentException("patch: the clean prompts have " + clean[0].length
-                    + " tokens and the corrupted prompts " + corrupted[0].length + "; patching swaps activations "
-                    + "position by position, so they must match: " + strTokens(model, clean[0]) + " vs "
-                    + strTokens(model, corrupted[0]));
-        }
+    /** Row b's tokens without its pads. */
+    private static int[] real(TokenBatch batch, int b) {
+        int pads = (int) Arrays.stream(batch.attentionMask()[b]).filter(m -> m == 0).count();
+        return Arrays.copyOfRange(batch.ids()[b], pads, batch.length());
     }
 
     private static List<String> strTokens(HookedGpt2 model, int[] row) {
@@ -240,11 +183,11 @@ final class PatchCommand {
         }
     }
 
-    private static void table(HookedGpt2 model, int[] cleanRow, PatchType type, String[] axes, Scored metric,
+    private static void table(HookedGpt2 model, int[] cleanRow, PatchType type, String[] axes, Normalized metric,
             Tensor result, Request request, double seconds, PrintStream out) {
         out.println("model: " + model);
-        out.printf("sweep: %s (%s), %s%n", type.tlFunction(), type.activation(), request.attribution()
-                ? "attribution patching (first-order estimates from one backward)" : loop(request) + " loop");
+        out.printf("sweep: %s (%s), %s loop%n", type.tlFunction(), type.activation(),
+                request.naive() ? "naive" : "fast");
         out.printf(Locale.ROOT, "metric: %s, clean %.4f, corrupted %.4f; values are normalised: 0 = corrupted, "
                 + "1 = clean%n", metric.name(), metric.clean(), metric.corrupted());
         out.printf(Locale.ROOT, "result: [%s] %s, %d patches in %.2f s (%.1f patches/s)%n", String.join(", ", axes),
@@ -277,8 +220,8 @@ final class PatchCommand {
         return String.join(", ", parts);
     }
 
-    private static String json(HookedGpt2 model, PatchType type, String[] axes, Scored metric, Tensor result,
-            String loop, double seconds) {
+    private static String json(HookedGpt2 model, PatchType type, String[] axes, Normalized metric, Tensor result,
+            boolean naive, double seconds) {
         StringWriter w = new StringWriter();
         try (JsonGenerator g = new JsonFactory().createGenerator(w)) {
             g.writeStartObject();
@@ -293,8 +236,7 @@ final class PatchCommand {
             g.writeStringField("metric", metric.name());
             g.writeNumberField("clean", metric.clean());
             g.writeNumberField("corrupted", metric.corrupted());
-            g.writeBooleanField("naive", loop.equals("naive"));
-            g.writeStringField("loop", loop);
+            g.writeBooleanField("naive", naive);
             g.writeNumberField("seconds", seconds);
             g.writeFieldName("values"); // nested arrays with the shape of the axes
             nested(g, result, 0, new int[result.rank()]);

@@ -124,8 +124,9 @@ public final class Attention implements HookedModule {
         v = hookV.forward(v);
         if (suffix != null) {
             q = q.narrow(1, q.size(1) - suffix.outputs(), suffix.outputs()); // [batch, outputs, head_index, d_head]
-            k = suffix.pastK() == null ? k : Tensor.cat(1, suffix.pastK(), k); // [batch, pos, head_index, d_head]
-            v = suffix.pastV() == null ? v : Tensor.cat(1, suffix.pastV(), v);
+            Tensor[] kv = suffix.withPast(k, v); // [batch, pos, head_index, d_head] each
+            k = kv[0];
+            v = kv[1];
         }
         return output(mix(q, k, v, keyMask));
     }

@@ -62,7 +62,7 @@ public final class AttributionPatching {
                 names.add(type.hookName(l));
             }
         }
-        ActivationCache cleanActs = Patching.cleanCache(model, clean, corrupted, NameFilter.anyOf(names));
+        ActivationCache cleanActs = Patching.cleanActivations(model, clean, corrupted, null, NameFilter.anyOf(names));
         CachedRun run = model.runWithCache(corrupted, NameFilter.anyOf(names), false, RunOptions.defaults(), metric);
         ActivationCache corruptedActs = run.cache();
         Tensor base = Tensor.scalar(metric.value(run.output().logits()));

@@ -8,7 +8,6 @@ import dev.jlens.hooks.HookHandle;
 import dev.jlens.hooks.NameFilter;
 import dev.jlens.model.HookedGpt2;
 import dev.jlens.model.ReturnType;
-import dev.jlens.model.RunOptions;
 import dev.jlens.model.components.BlockSuffix;
 import dev.jlens.tensor.Tensor;
 import java.util.Arrays;
@@ -50,7 +49,7 @@ final class FastPatcher {
         NameFilter resumeFrom = name -> name.endsWith("hook_resid_pre") || name.endsWith("attn.hook_k")
                 || name.endsWith("attn.hook_v") || (fromZ && name.endsWith("attn.hook_z"));
         ActivationCache corrupted = model.runWithCache(sweep.corrupted(), resumeFrom, false,
-                RunOptions.defaults().returning(ReturnType.NONE)).cache();
+                sweep.options().returning(ReturnType.NONE)).cache();
         float[] out = new float[sweep.indices().size()];
         for (PatchPass pass : PatchPass.plan(sweep)) {
             runPass(sweep, corrupted, pass, out, progress);
@@ -109,7 +108,8 @@ final class FastPatcher {
         Tensor pastV = p0 == 0 ? null : repeat(corrupted.get("v", layer).narrow(1, 0, p0), copies);
         try (HookHandle scope = model.hooks(patch == null ? List.of()
                 : List.of(FwdHook.of(sweep.type().hookName(layer), patch)))) {
-            return model.blockForward(layer, resid, new BlockSuffix(pastK, pastV, outputs));
+            int[][] mask = repeatRows(sweep.mask(), copies); // [rows][pos], or null
+            return model.blockForward(layer, resid, new BlockSuffix(pastK, pastV, outputs), mask);
         }
     }
 
@@ -157,6 +157,18 @@ final class FastPatcher {
 
     private static int layerOf(PatchSweep sweep, int member) {
         return sweep.indices().get(member)[0];
+    }
+
+    /** mask [batch][pos] stacked {@code copies} times: [copies * batch][pos]; null stays null. */
+    private static int[][] repeatRows(int[][] mask, int copies) {
+        if (mask == null) {
+            return null;
+        }
+        int[][] out = new int[copies * mask.length][];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = mask[i % mask.length];
+        }
+        return out;
     }
 
     /** x [batch, ...] stacked {@code copies} times along dim 0: [copies * batch, ...]. */

@@ -26,7 +26,7 @@ final class NaivePatcher {
                 return patched;
             };
             Tensor logits = sweep.model().runWithHooks(sweep.corrupted(),
-                    List.of(FwdHook.of(sweep.type().hookName(index[0]), patch)));
+                    List.of(FwdHook.of(sweep.type().hookName(index[0]), patch)), sweep.options()).logits();
             out[i] = sweep.score(i, sweep.metricInput(logits));
             progress.step();
         }

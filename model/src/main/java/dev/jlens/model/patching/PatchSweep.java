@@ -3,6 +3,7 @@ package dev.jlens.model.patching;
 
 import dev.jlens.hooks.ActivationCache;
 import dev.jlens.model.HookedGpt2;
+import dev.jlens.model.RunOptions;
 import dev.jlens.tensor.Shape;
 import dev.jlens.tensor.Tensor;
 import java.util.ArrayList;
@@ -22,11 +23,17 @@ import java.util.List;
  * @param readPositions the metric's read positions resolved to [0, pos), or null for all
  */
 record PatchSweep(HookedGpt2 model, int[][] corrupted, Tensor[] clean, PatchMetric metric, PatchType type,
-        List<int[]> indices, int[] readPositions) {
+        List<int[]> indices, int[] readPositions, int[][] mask) {
 
     /** Validates the inputs; {@code indices} null means every index (TL's full sweep). */
     static PatchSweep of(HookedGpt2 model, int[][] corrupted, ActivationCache cleanCache, PatchMetric metric,
             PatchType type, List<int[]> indices) {
+        return of(model, corrupted, null, cleanCache, metric, type, indices);
+    }
+
+    /** As above for a padded batch: {@code mask} [batch][pos] marks real tokens (null: all real). */
+    static PatchSweep of(HookedGpt2 model, int[][] corrupted, int[][] mask, ActivationCache cleanCache,
+            PatchMetric metric, PatchType type, List<int[]> indices) {
         if (corrupted == null || corrupted.length == 0 || corrupted[0].length == 0) {
             throw new IllegalArgumentException("corrupted tokens must be a non-empty [batch][pos] array");
         }
@@ -52,7 +59,13 @@ record PatchSweep(HookedGpt2 model, int[][] corrupted, Tensor[] clean, PatchMetr
         }
         int[] sizes = type.setter().axisSizes(model.cfg().nLayers(), pos, model.cfg().nHeads());
         List<int[]> checked = indices == null ? allIndices(sizes) : checkIndices(type, indices, sizes);
-        return new PatchSweep(model, corrupted, clean, metric, type, checked, resolve(metric.readPositions(), pos));
+        return new PatchSweep(model, corrupted, clean, metric, type, checked, resolve(metric.readPositions(), pos),
+                mask);
+    }
+
+    /** Forward options of the corrupted runs: the sweep's mask, logits. */
+    RunOptions options() {
+        return RunOptions.defaults().withAttentionMask(mask);
     }
 
     int batch() {

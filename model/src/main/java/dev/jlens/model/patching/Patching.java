@@ -40,24 +40,46 @@ public final class Patching {
 
     /** The clean run's patchable activations; clean and corrupted tokens must have the same [batch, pos] shape. */
     public static ActivationCache cleanCache(HookedGpt2 model, int[][] clean, int[][] corrupted) {
-        return cleanCache(model, clean, corrupted, PATCHABLE);
+        return cleanCache(model, clean, corrupted, null);
+    }
+
+    /**
+     * The clean run's patchable activations for padded prompts: {@code mask} [batch][pos] marks the real tokens of
+     * both clean and corrupted rows (left-pad each clean/corrupted pair to the same positions; null: all real).
+     */
+    public static ActivationCache cleanCache(HookedGpt2 model, int[][] clean, int[][] corrupted, int[][] mask) {
+        return cleanActivations(model, clean, corrupted, mask, PATCHABLE);
     }
 
     /** The clean run's activations passing {@code names}, after the same shape check. */
-    static ActivationCache cleanCache(HookedGpt2 model, int[][] clean, int[][] corrupted, NameFilter names) {
+    static ActivationCache cleanActivations(HookedGpt2 model, int[][] clean, int[][] corrupted, int[][] mask,
+            NameFilter names) {
         if (clean == null || corrupted == null || clean.length != corrupted.length || clean.length == 0
                 || clean[0].length != corrupted[0].length) {
             throw new IllegalArgumentException("clean tokens " + shape(clean) + " and corrupted tokens "
                     + shape(corrupted) + " must have the same [batch, pos] shape: patching swaps activations "
                     + "position by position");
         }
-        return model.runWithCache(clean, names, false, RunOptions.defaults().returning(ReturnType.NONE)).cache();
+        return model.runWithCache(clean, names, false, RunOptions.defaults().withAttentionMask(mask)
+                .returning(ReturnType.NONE)).cache();
     }
 
     /** The full sweep {@code type} of clean into corrupted tokens; shape as TL's get_act_patch_* returns. */
     public static Tensor actPatch(HookedGpt2 model, int[][] clean, int[][] corrupted, PatchMetric metric,
             PatchType type, boolean fast) {
-        return actPatch(model, corrupted, cleanCache(model, clean, corrupted), metric, type, fast);
+        return actPatch(model, clean, corrupted, null, metric, type, fast);
+    }
+
+    /**
+     * The full sweep {@code type} of padded prompts: {@code mask} [batch][pos] (1 real, 0 pad) applies to the clean
+     * and every patched run, in the naive and the fast loop alike; a patch at a pad position changes nothing.
+     */
+    public static Tensor actPatch(HookedGpt2 model, int[][] clean, int[][] corrupted, int[][] mask,
+            PatchMetric metric, PatchType type, boolean fast) {
+        float[] values = genericPatch(model, corrupted, mask, cleanCache(model, clean, corrupted, mask), metric,
+                type, null, fast);
+        return Tensor.of(values, type.setter().axisSizes(model.cfg().nLayers(), corrupted[0].length,
+                model.cfg().nHeads()));
     }
 
     /** The full sweep {@code type} with a clean cache (TL's signature); shape [n_layers, pos] etc. per the type. */
@@ -74,7 +96,13 @@ public final class Patching {
      */
     public static float[] genericPatch(HookedGpt2 model, int[][] corrupted, ActivationCache cleanCache,
             PatchMetric metric, PatchType type, List<int[]> indices, boolean fast) {
-        PatchSweep sweep = PatchSweep.of(model, corrupted, cleanCache, metric, type, indices);
+        return genericPatch(model, corrupted, null, cleanCache, metric, type, indices, fast);
+    }
+
+    /** generic_activation_patch of a padded batch: {@code mask} [batch][pos] as in the clean cache's run. */
+    public static float[] genericPatch(HookedGpt2 model, int[][] corrupted, int[][] mask, ActivationCache cleanCache,
+            PatchMetric metric, PatchType type, List<int[]> indices, boolean fast) {
+        PatchSweep sweep = PatchSweep.of(model, corrupted, mask, cleanCache, metric, type, indices);
         try (SweepProgress progress = SweepProgress.auto(type.tlFunction(), sweep.indices().size())) {
             return fast ? FastPatcher.run(sweep, progress) : NaivePatcher.run(sweep, progress);
         }

@@ -2,7 +2,7 @@
 package dev.jlens.model.plot;
 
 /** HTML/XML escaping of user text such as tokens ("&lt;|endoftext|&gt;", quotes, newlines). */
-final class Html {
+public final class Html {
     private Html() {}
 
     /**

@@ -150,6 +150,47 @@ class MainTest {
     }
 
     @Test
+    void generateCopiesWithInductionAndLeftPadsRowsOfDifferentLengths() {
+        // BOS + A + A[:2] continues with A[2:]; the shorter row is left-padded and continues as it would alone
+        String out = run("generate", "--model", "induction-2l", "--tokens", "50256,100,200,300,400,100,200",
+                "--tokens", "50256,7,8,9,7", "--max-new-tokens", "2", "--temperature", "0", "--json");
+        assertEquals("0\n[{\"prompt_ids\":[50256,100,200,300,400,100,200],\"new_ids\":[300,400],\"text\":\""
+                + Pretrained.load("induction-2l", ProcessingOptions.none()).toString(300, 400) + "\"},"
+                + "{\"prompt_ids\":[50256,7,8,9,7],\"new_ids\":[8,9],\"text\":\")*\"}]\n", out);
+        String uncached = run("generate", "--model", "induction-2l", "--tokens", "50256,7,8,9,7",
+                "--max-new-tokens", "2", "--temperature", "0", "--no-kv-cache", "--json");
+        assertTrue(uncached.contains("\"new_ids\":[8,9]"), uncached);
+    }
+
+    @Test
+    void generateRefusesBadOptionsNamingThem() {
+        String[] base = {"generate", "--model", "tiny-random", "--prompt", "Hi"};
+        fails("temperature must be", args(base, new String[] {"--temperature", "-1"}));
+        fails("top_p must be in (0, 1]", args(base, new String[] {"--top-p", "1.5"}));
+        fails("top_k must be at least 1", args(base, new String[] {"--top-k", "0"}));
+        fails("--max-new-tokens expects an integer", args(base, new String[] {"--max-new-tokens", "2.5"}));
+        fails("more than n_ctx 128", args(base, new String[] {"--max-new-tokens", "200"}));
+        fails("not both", args(base, new String[] {"--tokens", "1,2"}));
+        fails("--steer expects LAYER:COEF", args(base, new String[] {"--steer", "1:2"}));
+    }
+
+    @Test
+    void patchTakesPromptPairsOfDifferentLengths() {
+        // pair 0 has 7 tokens, pair 1 has 5 (left-padded to 7): the sweep covers 7 positions, pads included
+        String out = run("patch", "--model", "induction-2l", "--act", "resid_pre", "--json",
+                "--clean", " one two three one two three", "--corrupted", " one two three red blue green",
+                "--clean", " a b a b", "--corrupted", " a b c d");
+        assertTrue(out.startsWith("0\n{"), out);
+        assertTrue(out.contains("\"metric\":\"logprob\""), out);
+        String values = out.substring(out.indexOf("\"values\":"));
+        assertEquals(2, values.split("\\],\\[").length, "2 layers: " + values);
+        assertEquals(7, values.substring(0, values.indexOf(']')).split(",").length, "7 positions: " + values);
+        fails("clean prompt 1 has 3 tokens and its corrupted prompt 4", "patch", "--model", "induction-2l", "--act",
+                "resid_pre", "--clean", " one two", "--corrupted", " one three", "--clean", " a b", "--corrupted",
+                " a b c");
+    }
+
+    @Test
     void logitsThenVerifyAgainstThemselvesAndAgainstAPerturbedCopy(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("logits.npy");
         assertTrue(run("logits", "--model", "tiny-random", "--tokens", "50256,464,3290", "--tokens", "1,2,3",
@@ -242,7 +283,7 @@ class MainTest {
 
     @Test
     void patchRejectsMismatchedPromptsAndAnswers() {
-        fails("the clean prompts have 13 tokens and the corrupted prompts 12", args(
+        fails("clean prompt 0 has 13 tokens and its corrupted prompt 12", args(
                 new String[] {"patch", "--model", "induction-2l", "--act", "z"}, INDUCTION_CLEAN,
                 new String[] {"--corrupted", " one two three four five six red blue green pink gray"}));
         fails("2 --clean prompts but 1 --corrupted prompts", args(new String[] {"patch", "--model", "induction-2l",
@@ -293,9 +334,9 @@ class MainTest {
             assertEquals(lines.get(1), trace.getLast(), "the one line closes the trace");
         }
 
-        assertEquals("2\njlens: unknown command 'frobnicate'; the commands are run, heads, prompt, patch, tokenize, "
-                + "logits, verify, gradients, selfcheck (./jlens --help shows their options)\n",
-                execute(env, "frobnicate"));
+        assertEquals("2\njlens: unknown command 'frobnicate'; the commands are run, heads, prompt, patch, generate, "
+                + "top-activations, export-activations, patch-dataset, tokenize, logits, verify, gradients, selfcheck "
+                + "(./jlens --help shows their options)\n", execute(env, "frobnicate"));
         String badFlag = execute(env, "tokenize", "--verbose", "--modle", "x");
         assertTrue(badFlag.startsWith("2\njava.lang.IllegalArgumentException: tokenize: unknown option '--modle'"),
                 badFlag);
@@ -351,9 +392,10 @@ class MainTest {
     void everyCommandOfTheUsageAnswersHelp() {
         String usage = run("--help");
         assertTrue(usage.startsWith("0\nusage: ./jlens <command> [options]"), usage);
-        List<String> commands = usage.lines().filter(l -> l.matches("  [a-z]+( .*)?"))
+        List<String> commands = usage.lines().filter(l -> l.matches("  [a-z][a-z-]*( .*)?"))
                 .map(l -> l.strip().split(" ")[0]).filter(c -> !c.equals("test") && !c.equals("bench")).toList();
-        assertEquals(List.of("run", "heads", "prompt", "patch", "tokenize", "logits", "verify", "gradients",
+        assertEquals(List.of("run", "heads", "prompt", "patch", "generate", "top-activations", "export-activations",
+                "patch-dataset", "tokenize", "logits", "verify", "gradients",
                 "selfcheck"), commands, usage);
         for (String command : commands) {
             String out = run(command, "--help");

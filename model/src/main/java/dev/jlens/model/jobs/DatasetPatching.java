@@ -1,0 +1,155 @@
+// Dataset patching: one activation-patching sweep per prompt pair, then the mean and standard error over pairs.
+package dev.jlens.model.jobs;
+
+import dev.jlens.model.HookedGpt2;
+import dev.jlens.model.analysis.LogitMetrics;
+import dev.jlens.model.jobs.PromptPairs.Pair;
+import dev.jlens.model.patching.PatchMetric;
+import dev.jlens.model.patching.PatchType;
+import dev.jlens.model.patching.Patching;
+import dev.jlens.tensor.Tensor;
+import dev.jlens.tensor.io.Npy;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.DoubleUnaryOperator;
+
+/**
+ * For each pair of a JSONL ({"clean", "corrupted", "answers": [correct, incorrect]}): the IOI seed's metric, the
+ * logit difference of the answers at the last position normalised to 0 = corrupted, 1 = clean, through the sweep
+ * {@link PatchType#of of act} with the exact fast loop (or TL's naive loop). Writes each pair's result to
+ * {@code DIR/shards/shard-NNNNNN.npy} (the job's resumable unit; line order), and {@code DIR/mean.npy} and
+ * {@code DIR/stderr.npy}: the elementwise mean over pairs and its standard error, sd / sqrt(n) with the n - 1
+ * sample deviation (NaN for one pair). Pairs must give results of one shape (same token count for sweeps by
+ * position).
+ */
+public final class DatasetPatching {
+    /** Job kind in the manifest. */
+    public static final String JOB = "dataset-patching";
+
+    /**
+     * Settings.
+     *
+     * @param act       resid_pre, resid_mid, attn_out, mlp_out, z, q, k, v or pattern
+     * @param byPos     head sweeps by position instead of all positions at once
+     * @param naive     TL's naive loop instead of the exact fast loop
+     * @param overwrite replace a folder holding another job's results
+     */
+    public record Options(String act, boolean byPos, boolean naive, boolean overwrite) {}
+
+    /**
+     * The outcome.
+     *
+     * @param type    the sweep
+     * @param lines   the pairs' line numbers, in order
+     * @param results per pair, the normalised sweep result (TL's axes)
+     * @param mean    elementwise mean over pairs
+     * @param stderr  elementwise standard error of the mean
+     */
+    public record Result(PatchType type, List<Integer> lines, List<Tensor> results, Tensor mean, Tensor stderr) {}
+
+    private DatasetPatching() {}
+
+    /** Runs the sweep for every pair of {@code pairsFile} into {@code out}. */
+    public static Result run(HookedGpt2 model, Path pairsFile, Options o, Path out) {
+        PatchType type = PatchType.of(o.act(), o.byPos());
+        List<Pair> pairs = PromptPairs.read(pairsFile);
+        JobDir dir = JobDir.open(out, JOB, "model=" + model.cfg().modelName() + "\npairs=" + pairsFile + "\nsweep="
+                + type + "\nnaive=" + o.naive(), o.overwrite());
+        List<Tensor> results = new ArrayList<>();
+        for (int i = 0; i < pairs.size(); i++) {
+            Path file = dir.shardFile(i, ".npy");
+            if (!dir.isDone(i)) {
+                save(file, sweep(model, pairs.get(i), type, !o.naive()));
+                dir.markDone(i);
+            }
+            results.add(load(file));
+            if (!Arrays.equals(results.get(i).shape(), results.getFirst().shape())) {
+                throw new IllegalArgumentException(pairsFile + " line " + pairs.get(i).line() + " gives a result of "
+                        + "shape " + results.get(i).shapeString() + " but line " + pairs.getFirst().line() + " gives "
+                        + results.getFirst().shapeString() + "; pairs of a sweep by position need one token count");
+            }
+        }
+        Tensor[] ms = meanAndStderr(results);
+        save(out.resolve("mean.npy"), ms[0]);
+        save(out.resolve("stderr.npy"), ms[1]);
+        return new Result(type, pairs.stream().map(Pair::line).toList(), results, ms[0], ms[1]);
+    }
+
+    /** One pair's normalised sweep. */
+    static Tensor sweep(HookedGpt2 model, Pair pair, PatchType type, boolean fast) {
+        int[][] clean = model.toTokens(pair.clean());
+        int[][] corrupted = model.toTokens(pair.corrupted());
+        if (clean[0].length != corrupted[0].length) {
+            throw new IllegalArgumentException("line " + pair.line() + ": the clean prompt has " + clean[0].length
+                    + " tokens and the corrupted one " + corrupted[0].length + "; they must match");
+        }
+        int[][] answers = {{answer(model, pair, pair.correct()), answer(model, pair, pair.incorrect())}};
+        double cleanScore = LogitMetrics.logitDiff(model.forward(clean), answers);
+        double corruptedScore = LogitMetrics.logitDiff(model.forward(corrupted), answers);
+        DoubleUnaryOperator norm;
+        try {
+            norm = LogitMetrics.normalized(cleanScore, corruptedScore);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("line " + pair.line() + ": " + e.getMessage(), e);
+        }
+        PatchMetric metric = PatchMetric.reading(new int[] {-1},
+                logits -> (float) norm.applyAsDouble(LogitMetrics.logitDiff(logits, answers)));
+        return Patching.actPatch(model, clean, corrupted, metric, type, fast);
+    }
+
+    private static int answer(HookedGpt2 model, Pair pair, String text) {
+        try {
+            return model.toSingleToken(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("line " + pair.line() + ": answer '" + text + "': " + e.getMessage(),
+                    e);
+        }
+    }
+
+    /** [mean, stderr] elementwise over {@code results} (all one shape), in float64 then rounded to float32. */
+    static Tensor[] meanAndStderr(List<Tensor> results) {
+        int n = results.size();
+        int numel = results.getFirst().numel();
+        double[] sum = new double[numel];
+        for (Tensor t : results) {
+            float[] v = t.toArray();
+            for (int i = 0; i < numel; i++) {
+                sum[i] += v[i];
+            }
+        }
+        float[] mean = new float[numel];
+        double[] sq = new double[numel];
+        for (int i = 0; i < numel; i++) {
+            mean[i] = (float) (sum[i] / n);
+        }
+        for (Tensor t : results) {
+            float[] v = t.toArray();
+            for (int i = 0; i < numel; i++) {
+                double d = v[i] - sum[i] / n;
+                sq[i] += d * d;
+            }
+        }
+        float[] se = new float[numel];
+        for (int i = 0; i < numel; i++) {
+            se[i] = n < 2 ? Float.NaN : (float) Math.sqrt(sq[i] / (n - 1) / n);
+        }
+        int[] shape = results.getFirst().shape();
+        return new Tensor[] {Tensor.of(mean, shape), Tensor.of(se, shape)};
+    }
+
+    private static void save(Path file, Tensor t) {
+        AtomicFiles.write(file, tmp -> Npy.write(tmp, t));
+    }
+
+    private static Tensor load(Path file) {
+        try {
+            return Npy.read(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,171 @@
+// The top-activations job: the k most activating (context, pos) of every feature over a corpus, with statistics.
+package dev.jlens.model.jobs;
+
+import dev.jlens.model.HookedGpt2;
+import dev.jlens.model.dataset.Context;
+import dev.jlens.model.dataset.ContextStream;
+import dev.jlens.model.dataset.DocumentSource;
+import dev.jlens.model.dataset.TokenProgress;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * Neuroscope-style mining on the local engine: the corpus is cut into contexts, shards of contexts run on worker
+ * threads sharing one model, each shard's top-k and statistics are saved, and the shards are merged in order into
+ * {@code DIR/top.jsonl} and HTML dashboards under {@code DIR/dashboards}. Rerunning into the same folder with the
+ * same settings resumes and writes the same bytes as an uninterrupted run.
+ */
+public final class TopActivations {
+    /** Job kind in the manifest. */
+    public static final String JOB = "top-activations";
+    private static final String SHARD_SUFFIX = ".top";
+
+    /**
+     * Settings of one run.
+     *
+     * @param sources       the features to mine
+     * @param k             entries kept per feature
+     * @param ctxLen        tokens per context (BOS included)
+     * @param padded        one padded context per document instead of TL's concatenation
+     * @param batch         contexts per forward pass
+     * @param shardContexts contexts per shard (a multiple of batch): the unit of resumption
+     * @param threads       worker threads (each runs its own forwards on the shared model)
+     * @param window        tokens shown on each side of a top position
+     * @param dashboards    feature pages to draw: the features with the largest max activation
+     * @param overwrite     replace a folder holding another job's results
+     */
+    public record Options(List<FeatureSource> sources, int k, int ctxLen, boolean padded, int batch,
+            int shardContexts, int threads, int window, int dashboards, boolean overwrite) {
+        /** Checks the numbers. */
+        public Options {
+            sources = List.copyOf(sources);
+            if (sources.isEmpty()) {
+                throw new IllegalArgumentException("name at least one hook (--hooks)");
+            }
+            if (k < 1 || batch < 1 || threads < 1 || window < 0 || dashboards < 0) {
+                throw new IllegalArgumentException("k, batch and threads must be at least 1, window and dashboards "
+                        + "at least 0; got k " + k + ", batch " + batch + ", threads " + threads + ", window " + window
+                        + ", dashboards " + dashboards);
+            }
+            if (shardContexts < batch || shardContexts % batch != 0) {
+                throw new IllegalArgumentException("shard size " + shardContexts + " must be a multiple of the batch "
+                        + batch);
+            }
+        }
+
+        /** Every setting that changes the output, as the manifest records it. */
+        String describe(HookedGpt2 model, DocumentSource corpus) {
+            return "model=" + model.cfg().modelName() + "\ncorpus=" + corpus.describe() + "\nsources="
+                    + sources.stream().map(FeatureSource::label)
+                    .collect(Collectors.joining(",")) + "\nk=" + k + "\nctx_len=" + ctxLen + "\npadded=" + padded
+                    + "\nbatch=" + batch + "\nshard=" + shardContexts + "\nwindow=" + window + "\ndashboards="
+                    + dashboards;
+        }
+    }
+
+    /**
+     * What a run produced.
+     *
+     * @param dir          the output folder
+     * @param contexts     contexts in the corpus
+     * @param shards       shards in the corpus
+     * @param resumed      shards found done from an earlier run
+     * @param tokens       document tokens read (before BOS, EOS and padding)
+     * @param skippedLines JSONL lines skipped as bad
+     * @param sources      per source, in order: its merged top-k and statistics
+     */
+    public record Result(Path dir, int contexts, int shards, int resumed, long tokens, long skippedLines,
+            List<Mined> sources) {}
+
+    /**
+     * The merged result of one source.
+     *
+     * @param label the source's label
+     * @param top   its top-k per feature
+     * @param stats its statistics per feature
+     */
+    public record Mined(String label, TopK top, FeatureStats stats) {}
+
+    private TopActivations() {}
+
+    /**
+     * Mines every shard of the contexts that the job folder does not list as done, saving each with {@link
+     * #saveShard}; returns the number of shards in the corpus. The local engine runs shards on threads; the Spark
+     * module's runs them on executors.
+     */
+    @FunctionalInterface
+    public interface ShardEngine {
+        /** Mines the shards of {@code contexts} not done in {@code dir}; returns the corpus's shard count. */
+        int mineAll(ContextStream contexts, Options o, JobDir dir);
+    }
+
+    /** The embedded engine: o.threads() worker threads sharing {@code model}. */
+    public static ShardEngine local(HookedGpt2 model) {
+        return (contexts, o, dir) -> {
+            try (TokenProgress progress = TokenProgress.auto(JOB)) {
+                return LocalEngine.run(contexts, o.shardContexts(), o.threads(), dir,
+                        (shard, batch) -> saveShard(dir, shard, mineShard(model, o, batch)), progress);
+            }
+        };
+    }
+
+    /** Runs the job into {@code out} on the local engine (see the class comment). */
+    public static Result run(HookedGpt2 model, DocumentSource corpus, Options o, Path out) {
+        return run(model, corpus, o, out, local(model));
+    }
+
+    /** Runs the job into {@code out}, mining the shards on {@code engine}; merging and writing happen here. */
+    public static Result run(HookedGpt2 model, DocumentSource corpus, Options o, Path out, ShardEngine engine) {
+        BatchRunner runner = new BatchRunner(model, o.sources());
+        JobDir dir = JobDir.open(out, JOB, o.describe(model, corpus), o.overwrite());
+        int resumed = dir.doneCount();
+        int shards;
+        ContextStream contexts = open(model, corpus, o);
+        try (contexts) {
+            shards = engine.mineAll(contexts, o, dir);
+        }
+        if (shards == 0) {
+            throw new IllegalArgumentException("corpus " + corpus.describe() + " holds no context of " + o.ctxLen()
+                    + " tokens (" + contexts.documents() + " documents, " + contexts.tokens() + " tokens"
+                    + (contexts.skippedLines() > 0 ? ", " + contexts.skippedLines() + " bad lines skipped" : "")
+                    + ")");
+        }
+        ShardSummary all = ShardSummary.empty(o.sources().size());
+        for (int s = 0; s < shards; s++) {
+            all.merge(ShardSummary.load(dir.shardFile(s, SHARD_SUFFIX)));
+        }
+        List<Mined> mined = new java.util.ArrayList<>();
+        for (int s = 0; s < all.top.length; s++) {
+            mined.add(new Mined(o.sources().get(s).label(), all.top[s], all.stats[s]));
+        }
+        TopOutputs.write(model, runner, () -> open(model, corpus, o), mined, o, out);
+        return new Result(out, contexts.contexts(), shards, resumed, contexts.tokens(), contexts.skippedLines(),
+                mined);
+    }
+
+    /**
+     * The top-k and statistics of one shard, serialized (what {@link #saveShard} stores). Runs on any JVM holding
+     * the model; batches of o.batch() contexts in order, so the bytes do not depend on where it runs.
+     */
+    public static byte[] mineShard(HookedGpt2 model, Options o, List<Context> shard) {
+        BatchRunner runner = new BatchRunner(model, o.sources());
+        ShardSummary summary = ShardSummary.empty(o.sources().size());
+        for (int from = 0; from < shard.size(); from += o.batch()) {
+            List<Context> batch = shard.subList(from, Math.min(shard.size(), from + o.batch()));
+            summary.add(batch, runner.run(batch), o.k());
+        }
+        return summary.toBytes();
+    }
+
+    /** Stores shard {@code shard}'s mined bytes in the job folder (atomically); the caller then marks it done. */
+    public static void saveShard(JobDir dir, int shard, byte[] summary) {
+        ShardSummary.save(dir.shardFile(shard, SHARD_SUFFIX), summary);
+    }
+
+    static ContextStream open(HookedGpt2 model, DocumentSource corpus, Options o) {
+        return o.padded() ? ContextStream.padded(corpus, model.tokenizer(), o.ctxLen())
+                : ContextStream.concatenated(corpus, model.tokenizer(), o.ctxLen());
+    }
+
+}

@@ -1,0 +1,37 @@
+// The settings of a top-activations job as Spark ships them to executors (plain values, serializable).
+package dev.jlens.spark;
+
+import dev.jlens.model.jobs.FeatureSource;
+import dev.jlens.model.jobs.TopActivations;
+import java.io.Serializable;
+import java.util.List;
+
+/**
+ * A top-activations job for Spark: the model by name (each executor loads it once) and the job's options. Feature
+ * sources are hooks' units (a user matrix is local-engine only).
+ *
+ * @param model         a built-in name, a Hugging Face id or a folder every node can read
+ * @param noProcessing  load the weights without TL's processing
+ * @param hooks         full hook names
+ * @param k             entries kept per feature
+ * @param ctxLen        tokens per context
+ * @param padded        one padded context per document
+ * @param batch         contexts per forward
+ * @param shardContexts contexts per shard (a Spark task)
+ * @param window        tokens on each side of a top position in top.jsonl
+ * @param dashboards    feature pages to draw
+ * @param overwrite     replace a folder holding another job's results
+ */
+public record SparkJob(String model, boolean noProcessing, List<String> hooks, int k, int ctxLen, boolean padded,
+        int batch, int shardContexts, int window, int dashboards, boolean overwrite) implements Serializable {
+    /** Copies the hook list into a serializable one. */
+    public SparkJob {
+        hooks = List.copyOf(hooks);
+    }
+
+    /** The local engine's options for the same job (thread count: one per task). */
+    public TopActivations.Options options() {
+        return new TopActivations.Options(hooks.stream().map(FeatureSource::units).toList(), k, ctxLen, padded, batch,
+                shardContexts, 1, window, dashboards, overwrite);
+    }
+}
