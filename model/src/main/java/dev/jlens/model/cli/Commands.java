@@ -71,15 +71,16 @@ final class Commands {
                     List.of("./jlens prompt --model gpt2 --prompt \"When John and Mary went to the store, John gave a "
                             + "drink to\" --answer \" Mary\"")),
             new Spec("patch", Set.of("--model", "--clean", "--corrupted", "--act", "--metric", "--answers", "--out",
-                    "--plot"), Set.of("--by-pos", "--naive", "--json"), """
+                    "--plot"), Set.of("--by-pos", "--naive", "--attribution", "--json"), """
                     patch --model M --clean P [--clean P2 ...] --corrupted Q [--corrupted Q2 ...] --act A [--by-pos]
-                    [--metric logit-diff|logprob] [--answers " Mary, John" ...] [--naive] [--json] [--out F.npy]
-                    [--plot DIR]""", """
+                    [--metric logit-diff|logprob] [--answers " Mary, John" ...] [--naive] [--attribution] [--json]
+                    [--out F.npy] [--plot DIR]""", """
                             activation patching of clean into corrupted prompts (TL's get_act_patch_*): A is
                             resid_pre, resid_mid, attn_out, mlp_out, z (head out), q, k, v or pattern; head sweeps
                             cover all positions at once unless --by-pos; the metric (logit-diff of the answers at the
                             last position, or logprob of the clean tokens after the first difference) is normalised
-                            to 0 = corrupted, 1 = clean; the fast exact loop unless --naive
+                            to 0 = corrupted, 1 = clean; the fast exact loop unless --naive, or with --attribution
+                            first-order estimates of every patch from one backward (attribution patching)
                             """,
                     List.of("""
                             ./jlens patch --model gpt2 --act z --out z.npy \\

@@ -130,7 +130,8 @@ public final class Main {
                 a.require("--clean");
                 a.require("--corrupted");
                 PatchCommand.Request request = new PatchCommand.Request(a.require("--act"), a.has("--by-pos"),
-                        a.get("--metric", null), a.all("--answers"), a.has("--naive"), a.has("--json"),
+                        a.get("--metric", null), a.all("--answers"), a.has("--naive"), a.has("--attribution"),
+                        a.has("--json"),
                         a.has("--out") ? Path.of(a.get("--out", null)) : null, plots(a));
                 yield PatchCommand.run(load(a, model, false, env), a.all("--clean"), a.all("--corrupted"), request,
                         System.out);

@@ -4,6 +4,7 @@ package dev.jlens.model.cli;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.jlens.model.HookedGpt2;
+import dev.jlens.model.patching.AttributionPatching;
 import dev.jlens.model.patching.PatchMetrics;
 import dev.jlens.model.patching.PatchMetrics.Normalized;
 import dev.jlens.model.patching.PatchType;
@@ -30,7 +31,7 @@ import java.util.Locale;
  * Tokenizes the clean and corrupted prompts (BOS first; row b of each is prompt b; prompts of different lengths are
  * left-padded and masked, each clean/corrupted pair of one length), scores them with the metric,
  * runs the sweep {@link PatchType#of(String, boolean) of --act} with the fast loop (or TL's naive loop with
- * --naive), writes the result with TL's axes to --out as .npy, and prints the baselines, the sweep's speed and its
+ * --naive, or attribution patching's first-order estimates with --attribution), writes the result with TL's axes to --out as .npy, and prints the baselines, the sweep's speed and its
  * top entries (or everything as JSON); with a plot folder it draws the result as a heatmap with the seeds' axes
  * (layer x "tok_i" position, layer x head, or "L{l}H{h}" x position for sweeps by position). Metrics, both normalised to 0 at the corrupted run and 1 at the clean run:
  * <ul>
@@ -43,13 +44,17 @@ final class PatchCommand {
     private static final int TOP = 10;
 
     /** What to sweep and how: the flags of the command besides the model and the prompts. */
-    record Request(String act, boolean byPos, String metric, List<String> answers, boolean naive, boolean json,
-            Path out, PlotDir plots) {}
+    record Request(String act, boolean byPos, String metric, List<String> answers, boolean naive,
+            boolean attribution, boolean json, Path out, PlotDir plots) {}
 
     private PatchCommand() {}
 
     static int run(HookedGpt2 model, List<String> cleanPrompts, List<String> corruptedPrompts, Request request,
             PrintStream out) {
+        if (request.naive() && request.attribution()) {
+            throw new IllegalArgumentException("patch: give --naive (exact, TL's loop) or --attribution (estimates),"
+                    + " not both");
+        }
         TokenBatch cleanBatch = model.toTokens(cleanPrompts, true, PaddingSide.LEFT);
         TokenBatch corruptedBatch = model.toTokens(corruptedPrompts, true, PaddingSide.LEFT);
         checkPairs(model, cleanBatch, corruptedBatch);
@@ -60,14 +65,20 @@ final class PatchCommand {
         PatchType type = PatchType.of(request.act(), request.byPos());
         Normalized metric = metric(model, clean, corrupted, mask, request);
         long start = System.nanoTime();
-        Tensor result = Patching.actPatch(model, clean, corrupted, mask, metric.metric(), type, !request.naive());
+        if (request.attribution() && mask != null) {
+            throw new IllegalArgumentException("patch: --attribution takes prompts of one length (attribution "
+                    + "patching does not take a mask yet)");
+        }
+        Tensor result = request.attribution()
+                ? AttributionPatching.actPatch(model, clean, corrupted, metric.differentiable(), type)
+                : Patching.actPatch(model, clean, corrupted, mask, metric.metric(), type, !request.naive());
         double seconds = (System.nanoTime() - start) / 1e9;
         if (request.out() != null) {
             write(request.out(), result);
         }
         String[] axes = type.setter().axes();
         if (request.json()) {
-            out.println(json(model, type, axes, metric, result, request.naive(), seconds));
+            out.println(json(model, type, axes, metric, result, loop(request), seconds));
         } else {
             table(model, clean[0], type, axes, metric, result, request, seconds, out);
         }
@@ -97,6 +108,10 @@ final class PatchCommand {
         String name = "patch_" + type.name().toLowerCase(Locale.ROOT); // patch_attn_head_out_all_pos, ...
         plots.write(map.title(type.tlFunction() + " (" + metric.name() + ", normalised)").colorTitle(metric.name()
                 + ": 0 = corrupted, 1 = clean").build(), name, type.tlFunction());
+    }
+
+    private static String loop(Request request) {
+        return request.attribution() ? "attribution" : request.naive() ? "naive" : "fast";
     }
 
     private static Normalized metric(HookedGpt2 model, int[][] clean, int[][] corrupted, int[][] mask,
@@ -186,8 +201,8 @@ final class PatchCommand {
     private static void table(HookedGpt2 model, int[] cleanRow, PatchType type, String[] axes, Normalized metric,
             Tensor result, Request request, double seconds, PrintStream out) {
         out.println("model: " + model);
-        out.printf("sweep: %s (%s), %s loop%n", type.tlFunction(), type.activation(),
-                request.naive() ? "naive" : "fast");
+        out.printf("sweep: %s (%s), %s%n", type.tlFunction(), type.activation(), request.attribution()
+                ? "attribution patching (first-order estimates from one backward)" : loop(request) + " loop");
         out.printf(Locale.ROOT, "metric: %s, clean %.4f, corrupted %.4f; values are normalised: 0 = corrupted, "
                 + "1 = clean%n", metric.name(), metric.clean(), metric.corrupted());
         out.printf(Locale.ROOT, "result: [%s] %s, %d patches in %.2f s (%.1f patches/s)%n", String.join(", ", axes),
@@ -221,7 +236,7 @@ final class PatchCommand {
     }
 
     private static String json(HookedGpt2 model, PatchType type, String[] axes, Normalized metric, Tensor result,
-            boolean naive, double seconds) {
+            String loop, double seconds) {
         StringWriter w = new StringWriter();
         try (JsonGenerator g = new JsonFactory().createGenerator(w)) {
             g.writeStartObject();
@@ -236,7 +251,8 @@ final class PatchCommand {
             g.writeStringField("metric", metric.name());
             g.writeNumberField("clean", metric.clean());
             g.writeNumberField("corrupted", metric.corrupted());
-            g.writeBooleanField("naive", naive);
+            g.writeBooleanField("naive", loop.equals("naive"));
+            g.writeStringField("loop", loop);
             g.writeNumberField("seconds", seconds);
             g.writeFieldName("values"); // nested arrays with the shape of the axes
             nested(g, result, 0, new int[result.rank()]);

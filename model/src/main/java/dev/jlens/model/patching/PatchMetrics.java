@@ -3,6 +3,7 @@
 package dev.jlens.model.patching;
 
 import dev.jlens.model.HookedGpt2;
+import dev.jlens.model.LogitMetric;
 import dev.jlens.model.LmLoss;
 import dev.jlens.model.RunOptions;
 import dev.jlens.tensor.Shape;
@@ -24,11 +25,14 @@ public final class PatchMetrics {
      * A normalised metric and the raw scores of the unpatched runs it is normalised by.
      *
      * @param name      "logit-diff" or "logprob"
-     * @param metric    (raw - corrupted) / (clean - corrupted) of a patched run's logits
-     * @param clean     the raw score of the clean run
-     * @param corrupted the raw score of the corrupted run
+     * @param metric         (raw - corrupted) / (clean - corrupted) of a patched run's logits
+     * @param differentiable the same metric as tensor ops on all logits [batch, pos, vocab], for gradients and
+     *                       attribution patching; it counts every row's positions alike (no mask)
+     * @param clean          the raw score of the clean run
+     * @param corrupted      the raw score of the corrupted run
      */
-    public record Normalized(String name, PatchMetric metric, double clean, double corrupted) {}
+    public record Normalized(String name, PatchMetric metric, LogitMetric differentiable, double clean,
+            double corrupted) {}
 
     /**
      * The normalised mean logit difference of (correct, incorrect) answers at the last position; baselines from one
@@ -63,7 +67,8 @@ public final class PatchMetrics {
         double corruptedDiff = logitDiff(model.forward(corrupted, options).logits().indexSelect(1, last), answers);
         var normalise = normalizedLogitDiff(answers, cleanDiff, corruptedDiff);
         return new Normalized("logit-diff", PatchMetric.reading(last, l -> (float) normalise.applyAsDouble(l)),
-                cleanDiff, corruptedDiff);
+                LogitMetric.normalised(LogitMetric.logitDiff(last[0], answers), cleanDiff, corruptedDiff), cleanDiff,
+                corruptedDiff);
     }
 
     /**
@@ -127,7 +132,8 @@ public final class PatchMetrics {
         double corruptedScore = raw.apply(model.forward(corrupted, options).logits().indexSelect(1, reads));
         var normalise = normalized(cleanScore, corruptedScore);
         return new Normalized("logprob", PatchMetric.reading(reads, l -> (float) normalise.applyAsDouble(
-                raw.apply(l))), cleanScore, corruptedScore);
+                raw.apply(l))), LogitMetric.normalised(LogitMetric.meanLogProbOfNext(reads, clean), cleanScore,
+                corruptedScore), cleanScore, corruptedScore);
     }
 
     /** Per prompt: diff[b] = logits[b, -1, answers[b][0]] - logits[b, -1, answers[b][1]], shape [batch]. */

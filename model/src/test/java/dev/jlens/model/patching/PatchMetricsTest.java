@@ -26,6 +26,8 @@ class PatchMetricsTest {
         Tensor clean = MODEL.forward(CLEAN);
         assertEquals(1.0, m.metric().apply(clean.indexSelect(1, reads)), 1e-5);
         assertEquals(0.0, m.metric().apply(MODEL.forward(CORRUPTED).indexSelect(1, reads)), 1e-5);
+        assertEquals(1.0, m.differentiable().value(clean), 1e-5); // the tensor-op twin, on all positions' logits
+        assertEquals(0.0, m.differentiable().value(MODEL.forward(CORRUPTED)), 1e-5);
         double byHand = 0; // mean log p(clean[b][p + 1]) over rows and read positions
         Tensor logProbs = clean.logSoftmax(-1);
         for (int b = 0; b < 2; b++) {
@@ -47,6 +49,8 @@ class PatchMetricsTest {
         assertArrayEquals(new int[] {N + 1}, m.metric().readPositions());
         Tensor last = MODEL.forward(clean).narrow(1, N + 1, 1);
         assertEquals(1.0, m.metric().apply(last), 1e-5);
+        assertEquals(1.0, m.differentiable().value(MODEL.forward(clean)), 1e-5); // the tensor-op twin
+        assertEquals(0.0, m.differentiable().value(MODEL.forward(corrupted)), 1e-5);
         double byHand = 0;
         for (int b = 0; b < 2; b++) {
             byHand += (last.get(b, 0, answers[b][0]) - last.get(b, 0, answers[b][1])) / 2.0;
