@@ -6,6 +6,8 @@ import dev.jlens.tensor.Tensor;
 import java.util.Map;
 
 /**
+ * A gradient run's result: the forward's output, the metric's value and the gradients it asked for.
+ *
  * @param output    what the forward returned
  * @param metric    the metric's value
  * @param gradients d metric / d activation by full hook name, each in the activation's TL shape; an activation

@@ -7,6 +7,8 @@ import dev.jlens.tensor.Tensor;
 @FunctionalInterface
 public interface GradientSink {
     /**
+     * Observes or replaces the gradient flowing into one marked activation.
+     *
      * @param name     the name the activation was marked with (a hook name)
      * @param gradient d output / d activation, the activation's shape (a copy: keep it)
      * @return null to let it flow on unchanged, or a replacement of the same shape that flows on instead
