@@ -1,4 +1,4 @@
-// One arithmetic across JIT tiers: the interpreter and C2 give a forward the same bits.
+// One arithmetic across JIT tiers: the interpreter and C2 give a forward and a backward the same bits.
 package dev.jlens.model;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -15,8 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Runs {@link TierProbe} (a fused forward, and an unfused one observing every hook) in two fresh JVMs: one
  * interpreting only ({@code -Xint}: the Vector API falls back to its Java loops), one after enough repetitions that
- * C2 has compiled the kernels. The logits must be identical: the kernels use no operation whose result depends on the
- * tier (the Vector API's EXP and float reduceLanes(ADD) did).
+ * C2 has compiled the kernels. The logits and a gradient must be identical: the kernels use no operation whose result
+ * depends on the tier (the Vector API's EXP, LOG, TANH and float reduceLanes(ADD) did).
  */
 class SameBitsAcrossTiersTest {
     @TempDir

@@ -94,29 +94,17 @@ public final class Elementwise {
 
     /** out[i] = exp(a[i]), i &lt; n. */
     public static void exp(float[] out, int oOff, float[] a, int aOff, int n) {
-        if (VectorWidth.SCALAR) {
-            expScalar(out, oOff, a, aOff, n);
-            return;
-        }
-        Chunks.rows(n, 1, (from, to) -> expVector(out, oOff + from, a, aOff + from, to - from));
+        Chunks.rows(n, 1, (from, to) -> expScalar(out, oOff + from, a, aOff + from, to - from));
     }
 
     /** out[i] = ln(a[i]), i &lt; n (log 0 = -inf, log of a negative = NaN). */
     public static void log(float[] out, int oOff, float[] a, int aOff, int n) {
-        if (VectorWidth.SCALAR) {
-            logScalar(out, oOff, a, aOff, n);
-            return;
-        }
-        Chunks.rows(n, 1, (from, to) -> logVector(out, oOff + from, a, aOff + from, to - from));
+        Chunks.rows(n, 1, (from, to) -> logScalar(out, oOff + from, a, aOff + from, to - from));
     }
 
     /** out[i] = tanh(a[i]), i &lt; n. */
     public static void tanh(float[] out, int oOff, float[] a, int aOff, int n) {
-        if (VectorWidth.SCALAR) {
-            tanhScalar(out, oOff, a, aOff, n);
-            return;
-        }
-        Chunks.rows(n, 1, (from, to) -> tanhVector(out, oOff + from, a, aOff + from, to - from));
+        Chunks.rows(n, 1, (from, to) -> tanhScalar(out, oOff + from, a, aOff + from, to - from));
     }
 
     /** out[i] = sqrt(a[i]), i &lt; n (correctly rounded; NaN below 0). */
@@ -179,24 +167,24 @@ public final class Elementwise {
         }
     }
 
-    /** Scalar twin of {@link #exp}. */
+    /** exp of each element in StrictMath (VectorOperators.EXP differs between the interpreter and C2). */
     static void expScalar(float[] out, int oOff, float[] a, int aOff, int n) {
         for (int i = 0; i < n; i++) {
-            out[oOff + i] = (float) Math.exp(a[aOff + i]);
+            out[oOff + i] = (float) StrictMath.exp(a[aOff + i]); // fdlibm: the same bits in every JIT tier
         }
     }
 
-    /** Scalar twin of {@link #log}. */
+    /** log of each element in StrictMath (VectorOperators.LOG differs between JIT tiers). */
     static void logScalar(float[] out, int oOff, float[] a, int aOff, int n) {
         for (int i = 0; i < n; i++) {
-            out[oOff + i] = (float) Math.log(a[aOff + i]);
+            out[oOff + i] = (float) StrictMath.log(a[aOff + i]); // fdlibm: the same bits in every JIT tier
         }
     }
 
-    /** Scalar twin of {@link #tanh}. */
+    /** tanh of each element in StrictMath (VectorOperators.TANH differs between JIT tiers). */
     static void tanhScalar(float[] out, int oOff, float[] a, int aOff, int n) {
         for (int i = 0; i < n; i++) {
-            out[oOff + i] = (float) Math.tanh(a[aOff + i]);
+            out[oOff + i] = (float) StrictMath.tanh(a[aOff + i]); // fdlibm: the same bits in every JIT tier
         }
     }
 
@@ -250,30 +238,6 @@ public final class Elementwise {
             FloatVector.fromArray(SPECIES, a, aOff + i).mul(alpha).intoArray(out, oOff + i);
         }
         scaleScalar(out, oOff + i, a, aOff + i, alpha, n - i);
-    }
-
-    private static void expVector(float[] out, int oOff, float[] a, int aOff, int n) {
-        int i = 0;
-        for (int bound = SPECIES.loopBound(n); i < bound; i += SPECIES.length()) {
-            FloatVector.fromArray(SPECIES, a, aOff + i).lanewise(VectorOperators.EXP).intoArray(out, oOff + i);
-        }
-        expScalar(out, oOff + i, a, aOff + i, n - i);
-    }
-
-    private static void logVector(float[] out, int oOff, float[] a, int aOff, int n) {
-        int i = 0;
-        for (int bound = SPECIES.loopBound(n); i < bound; i += SPECIES.length()) {
-            FloatVector.fromArray(SPECIES, a, aOff + i).lanewise(VectorOperators.LOG).intoArray(out, oOff + i);
-        }
-        logScalar(out, oOff + i, a, aOff + i, n - i);
-    }
-
-    private static void tanhVector(float[] out, int oOff, float[] a, int aOff, int n) {
-        int i = 0;
-        for (int bound = SPECIES.loopBound(n); i < bound; i += SPECIES.length()) {
-            FloatVector.fromArray(SPECIES, a, aOff + i).lanewise(VectorOperators.TANH).intoArray(out, oOff + i);
-        }
-        tanhScalar(out, oOff + i, a, aOff + i, n - i);
     }
 
     private static void sqrtVector(float[] out, int oOff, float[] a, int aOff, int n) {

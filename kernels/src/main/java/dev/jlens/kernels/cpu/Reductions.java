@@ -175,11 +175,11 @@ public final class Reductions {
             FloatVector acc = FloatVector.zero(SPECIES);
             int i = 0;
             for (int bound = SPECIES.loopBound(len); i < bound; i += SPECIES.length()) {
-                acc = acc.add(FloatVector.fromArray(SPECIES, in, off + start + i).sub(s).lanewise(VectorOperators.EXP));
+                acc = acc.add(Exp.exp(FloatVector.fromArray(SPECIES, in, off + start + i).sub(s))); // tier-stable exp
             }
             float part = Lanes.sum(acc);
             for (; i < len; i++) {
-                part += (float) Math.exp(in[off + start + i] - shift);
+                part += Exp.exp(in[off + start + i] - shift);
             }
             total += part;
         }
