@@ -647,6 +647,51 @@ public final class Tensor {
         return Backends.current().layerNorm(this, w, b, eps);
     }
 
+    /** TL's hook_scale of a layer norm: sqrt(mean((x - mean(x))^2) + eps) over the last dim, [..., 1]. */
+    public Tensor layerNormScale(float eps) {
+        if (shape.length == 0) {
+            throw new IllegalArgumentException("layerNormScale: needs at least one dim, got a scalar");
+        }
+        return Backends.current().layerNormScale(this, eps);
+    }
+
+    /** TL's hook_normalized of a layer norm: (x - mean(x)) / scale over the last dim; scale is [..., 1]. */
+    public Tensor layerNormNormalize(Tensor scale) {
+        AttentionArgs.checkScale(this, scale);
+        return Backends.current().layerNormNormalize(this, scale);
+    }
+
+    // ---- attention ----
+
+    /**
+     * Causal attention of all heads: q [batch, query_pos, head_index, d_head], k and v [batch, key_pos, head_index,
+     * d_head] with query_pos &lt;= key_pos (queries are the last positions, as with a KV cache); keyMask
+     * [batch, key_pos] marks real tokens (null: all). Returns z [batch, query_pos, head_index, d_head], equal bit for
+     * bit to {@code attentionMix(attentionScores(q, k, keyMask, scale).softmax(-1), v)}.
+     */
+    public static Tensor causalAttention(Tensor q, Tensor k, Tensor v, Tensor keyMask, float scale) {
+        AttentionArgs.check("causalAttention", q, k, v, keyMask);
+        return Backends.current().causalAttention(q, k, v, keyMask, scale);
+    }
+
+    /**
+     * TL's hook_attn_scores: [batch, head_index, query_pos, key_pos] = scale * q.k where the key is visible to the
+     * query (at or before its position, and real in keyMask), -inf elsewhere. Arguments as {@link #causalAttention}.
+     */
+    public static Tensor attentionScores(Tensor q, Tensor k, Tensor keyMask, float scale) {
+        AttentionArgs.check("attentionScores", q, k, null, keyMask);
+        return Backends.current().attentionScores(q, k, keyMask, scale);
+    }
+
+    /**
+     * TL's z = pattern . v: pattern [batch, head_index, query_pos, key_pos], v [batch, key_pos, head_index, d_head];
+     * returns z [batch, query_pos, head_index, d_head].
+     */
+    public static Tensor attentionMix(Tensor pattern, Tensor v) {
+        AttentionArgs.checkMix(pattern, v);
+        return Backends.current().attentionMix(pattern, v);
+    }
+
     // ---- products, indexing, selection ----
 
     /**

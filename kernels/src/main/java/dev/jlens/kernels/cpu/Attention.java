@@ -1,12 +1,13 @@
-// Fused causal self-attention for all heads (TL components/abstract_attention.py up to hook_z; llm.c
-// attention_forward without the qkv split). q [B, Pq, H, E], k and v [B, Pk, H, E], Pq <= Pk; query i sits at
-// absolute position t = Pk - Pq + i (the last Pq positions, as with a KV cache) and sees the keys j <= t whose
-// keyMask[b, j] (keyMask [B, Pk], null = all) is non-zero:
-//   s_j = scale * q[b,i,h,:] . k[b,j,h,:]     (TL: scale = 1 / sqrt(E), hook_attn_scores before masking)
-//   p_j = softmax_j(s_j)                      (TL hook_pattern, over the visible keys only)
-//   z[b,i,h,:] = sum_j p_j v[b,j,h,:]          (TL hook_z)
-// Outputs: z [B, Pq, H, E] (first argument). A query with no visible key gets z = 0 (Softmax's all -inf rule).
-// Each (b, h, query) uses one scratch row of Pk scores; work is split over (b, h, block of QUERY_BLOCK queries).
+// Causal self-attention for all heads (TL components/abstract_attention.py up to hook_z; llm.c attention_forward
+// without the qkv split). q [B, Pq, H, E], k and v [B, Pk, H, E], Pq <= Pk; query i sits at absolute position
+// t = Pk - Pq + i (the last Pq positions, as with a KV cache) and sees the keys j <= t whose keyMask[b, j]
+// (keyMask [B, Pk], null = all) is non-zero:
+//   s[b,h,i,j] = scale * q[b,i,h,:] . k[b,j,h,:] if visible, else -inf    (TL hook_attn_scores; scores())
+//   p[b,h,i,:] = Softmax.row(s[b,h,i,:]) over all Pk keys                  (TL hook_pattern)
+//   z[b,i,h,:] = sum_j p[b,h,i,j] v[b,j,h,:], terms of weight 0 skipped    (TL hook_z; mix())
+// causal() runs the three per query row in one scratch row of Pk, with the very same row functions, so its z equals
+// mix(softmax(scores())) bit for bit: observing scores or pattern never changes z. A query with no visible key gets
+// p = 0 and z = 0 (Softmax's all -inf rule). Work is split over (b, h, block of QUERY_BLOCK queries).
 package dev.jlens.kernels.cpu;
 
 import static dev.jlens.kernels.cpu.VectorWidth.SPECIES;
@@ -15,8 +16,9 @@ import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 
 /**
- * Fused causal multi-head attention from q, k, v to z: no [Pq, Pk] pattern is stored, only one scratch row of
- * scores per task; parallel over batch, heads and blocks of queries.
+ * Causal multi-head attention: the fused kernel from q, k, v to z (no [Pq, Pk] pattern stored, one scratch row per
+ * task) and its two halves, scores and the pattern-weighted sum of values, for runs that observe or replace TL's
+ * hook_attn_scores and hook_pattern. Arrays are contiguous row-major at their offsets.
  */
 public final class Attention {
     /** Queries per task: enough work to amortize a task and its scratch row, small enough to balance threads. */
@@ -24,97 +26,146 @@ public final class Attention {
 
     private Attention() {}
 
+    /** One query row (b, h, i) of a kernel, given a scratch row of Pk floats owned by the calling task. */
+    @FunctionalInterface
+    private interface QueryRow {
+        void run(int b, int h, int i, float[] scratch);
+    }
+
     /**
-     * z [B, Pq, H, E] = causal attention of q [B, Pq, H, E] over k, v [B, Pk, H, E] (see the file header), all
-     * contiguous row-major at their offsets. keyMask [B, Pk] at {@code mOff}: key j of batch b is visible when
-     * non-zero; null means all visible. {@code scale} multiplies q.k, usually 1 / sqrt(E).
+     * z [B, Pq, H, E] = causal attention of q [B, Pq, H, E] over k, v [B, Pk, H, E] (see the file header).
+     * keyMask [B, Pk] at {@code mOff}: key j of batch b is visible when non-zero; null means all visible.
+     * {@code scale} multiplies q.k, usually 1 / sqrt(E).
      */
     public static void causal(float[] z, int zOff, float[] q, int qOff, float[] k, int kOff, float[] v, int vOff,
             float[] keyMask, int mOff, int B, int Pq, int Pk, int H, int E, float scale) {
-        if (VectorWidth.SCALAR) {
-            causalScalar(z, zOff, q, qOff, k, kOff, v, vOff, keyMask, mOff, B, Pq, Pk, H, E, scale);
-            return;
-        }
-        int blocks = (Pq + QUERY_BLOCK - 1) / QUERY_BLOCK;
-        CpuThreads.parallelFor(B * H * blocks, task -> {
-            int b = task / (H * blocks);
-            int h = task / blocks % H;
-            int first = task % blocks * QUERY_BLOCK;
-            float[] scores = new float[Pk]; // [Pk] scratch: scores, then unnormalized probabilities
-            int kv = (b * Pk * H + h) * E; // row of key 0 of (b, h) in k and v, minus the array offsets
-            for (int i = first; i < Math.min(Pq, first + QUERY_BLOCK); i++) {
-                int row = ((b * Pq + i) * H + h) * E; // row of query i of (b, h) in q and z
-                query(z, zOff + row, q, qOff + row, k, kOff + kv, v, vOff + kv, keyMask, mOff + b * Pk,
-                        Pk - Pq + i + 1, H * E, E, scale, scores);
-            }
+        eachQuery(B, H, Pq, Pk, (b, h, i, scores) -> {
+            int row = ((b * Pq + i) * H + h) * E; // row of query i of (b, h) in q and z
+            int kv = (b * Pk * H + h) * E;        // row of key 0 of (b, h) in k and v
+            scoreRow(scores, 0, q, qOff + row, k, kOff + kv, keyMask, mOff + b * Pk, Pk - Pq + i, Pk, H * E, E,
+                    scale);
+            Softmax.row(scores, 0, scores, 0, Pk);
+            mixRow(z, zOff + row, scores, 0, v, vOff + kv, Pk - Pq + i + 1, H * E, E);
         });
     }
 
-    /** Scalar twin of {@link #causal}: scores, softmax and z accumulated in double, one thread. */
+    /** Scalar twin of {@link #causal}: the same three steps with scores, softmax and z in double. */
     static void causalScalar(float[] z, int zOff, float[] q, int qOff, float[] k, int kOff, float[] v,
             int vOff, float[] keyMask, int mOff, int B, int Pq, int Pk, int H, int E, float scale) {
-        double[] p = new double[Pk]; // [Pk] scores, then probabilities
-        double[] acc = new double[E]; // [E] z row
+        float[] scores = new float[Pk];
         for (int b = 0; b < B; b++) {
             for (int h = 0; h < H; h++) {
                 for (int i = 0; i < Pq; i++) {
                     int row = ((b * Pq + i) * H + h) * E;
-                    double max = Double.NEGATIVE_INFINITY;
-                    for (int j = 0; j <= Pk - Pq + i; j++) {
-                        int key = ((b * Pk + j) * H + h) * E;
-                        double s = 0;
-                        for (int e = 0; e < E; e++) {
-                            s += (double) q[qOff + row + e] * k[kOff + key + e];
-                        }
-                        boolean visible = keyMask == null || keyMask[mOff + b * Pk + j] != 0;
-                        p[j] = visible ? scale * s : Double.NEGATIVE_INFINITY;
-                        max = Math.max(max, p[j]);
-                    }
-                    Arrays.fill(acc, 0);
-                    double sum = 0;
-                    for (int j = 0; max != Double.NEGATIVE_INFINITY && j <= Pk - Pq + i; j++) {
-                        if (p[j] == Double.NEGATIVE_INFINITY) {
-                            continue; // masked: contributes nothing, whatever v holds
-                        }
-                        double w = Math.exp(p[j] - max);
-                        sum += w;
-                        for (int e = 0; e < E; e++) {
-                            acc[e] += w * v[vOff + ((b * Pk + j) * H + h) * E + e];
-                        }
-                    }
-                    for (int e = 0; e < E; e++) {
-                        z[zOff + row + e] = sum == 0 ? 0f : (float) (acc[e] / sum);
-                    }
+                    int kv = (b * Pk * H + h) * E;
+                    scoreRowScalar(scores, 0, q, qOff + row, k, kOff + kv, Pk - Pq + i + 1, H * E, E, scale);
+                    mask(scores, 0, keyMask, mOff + b * Pk, Pk - Pq + i, Pk);
+                    Softmax.softmaxScalar(scores, 0, scores, 0, 1, Pk);
+                    mixRowScalar(z, zOff + row, scores, 0, v, vOff + kv, Pk, H * E, E);
                 }
             }
         }
     }
 
     /**
-     * One query row: scores of the first {@code visible} keys (stride {@code stride} apart from k[kRow]), masked
-     * to -inf, exponentiated in place, then z[zRow..] = sum_j p_j v[vRow + j*stride ..] / sum_j p_j.
+     * TL's hook_attn_scores: out [B, H, Pq, Pk] = scale * q.k where key j is visible to query i, -inf elsewhere
+     * (arguments as {@link #causal}).
      */
-    private static void query(float[] z, int zRow, float[] q, int qRow, float[] k, int kRow, float[] v, int vRow,
-            float[] keyMask, int mRow, int visible, int stride, int E, float scale, float[] scores) {
-        scoreKeys(scores, q, qRow, k, kRow, visible, stride, E, scale);
-        for (int j = 0; keyMask != null && j < visible; j++) {
-            if (keyMask[mRow + j] == 0) {
-                scores[j] = Float.NEGATIVE_INFINITY;
-            }
-        }
-        float max = Reductions.maxRow(scores, 0, visible);
-        Arrays.fill(z, zRow, zRow + E, 0f);
-        if (max == Float.NEGATIVE_INFINITY) {
-            return;
-        }
-        double sum = Softmax.expShifted(scores, 0, scores, 0, visible, max);
-        weightValues(z, zRow, scores, v, vRow, visible, stride, E);
-        Elementwise.scaleVector(z, zRow, z, zRow, (float) (1 / sum), E);
+    public static void scores(float[] out, int oOff, float[] q, int qOff, float[] k, int kOff, float[] keyMask,
+            int mOff, int B, int Pq, int Pk, int H, int E, float scale) {
+        eachQuery(B, H, Pq, 0, (b, h, i, unused) -> scoreRow(out, oOff + ((b * H + h) * Pq + i) * Pk, q,
+                qOff + ((b * Pq + i) * H + h) * E, k, kOff + (b * Pk * H + h) * E, keyMask, mOff + b * Pk,
+                Pk - Pq + i, Pk, H * E, E, scale));
     }
 
-    /** scores[j] = scale * q[qRow..] . k[kRow + j*stride ..] for j &lt; visible; four keys per step share q's loads. */
-    private static void scoreKeys(float[] scores, float[] q, int qRow, float[] k, int kRow, int visible, int stride,
-            int E, float scale) {
+    /**
+     * TL's z = pattern . v: z [B, Pq, H, E] = sum over all Pk keys of pattern [B, H, Pq, Pk] times v [B, Pk, H, E],
+     * skipping weights of exactly 0 (so a masked key's value contributes nothing, even NaN).
+     */
+    public static void mix(float[] z, int zOff, float[] pattern, int pOff, float[] v, int vOff, int B, int Pq, int Pk,
+            int H, int E) {
+        eachQuery(B, H, Pq, 0, (b, h, i, unused) -> mixRow(z, zOff + ((b * Pq + i) * H + h) * E, pattern,
+                pOff + ((b * H + h) * Pq + i) * Pk, v, vOff + (b * Pk * H + h) * E, Pk, H * E, E));
+    }
+
+    /** Runs {@code row} for every (b, h, query), in parallel over (b, h, block of queries), one scratch per task. */
+    private static void eachQuery(int B, int H, int Pq, int scratch, QueryRow row) {
+        int blocks = (Pq + QUERY_BLOCK - 1) / QUERY_BLOCK;
+        CpuThreads.parallelFor(B * H * blocks, task -> {
+            int b = task / (H * blocks);
+            int h = task / blocks % H;
+            int first = task % blocks * QUERY_BLOCK;
+            float[] scores = new float[scratch];
+            for (int i = first; i < Math.min(Pq, first + QUERY_BLOCK); i++) {
+                row.run(b, h, i, scores);
+            }
+        });
+    }
+
+    /**
+     * One row of scores out[o .. o + Pk) for the query at absolute position {@code last}: scale * q.k_j for the keys
+     * j &lt;= last (k_j at kRow + j*stride), then the visibility rule: -inf for keys after {@code last} or masked out.
+     */
+    private static void scoreRow(float[] out, int o, float[] q, int qRow, float[] k, int kRow, float[] keyMask,
+            int mRow, int last, int Pk, int stride, int E, float scale) {
+        if (VectorWidth.SCALAR) {
+            scoreRowScalar(out, o, q, qRow, k, kRow, last + 1, stride, E, scale);
+        } else {
+            scoreKeys(out, o, q, qRow, k, kRow, last + 1, stride, E, scale);
+        }
+        mask(out, o, keyMask, mRow, last, Pk);
+    }
+
+    /** The visibility rule: row[o + j] = -inf for keys j after {@code last} and keys whose keyMask entry is 0. */
+    private static void mask(float[] row, int o, float[] keyMask, int mRow, int last, int Pk) {
+        for (int j = 0; keyMask != null && j <= last; j++) {
+            if (keyMask[mRow + j] == 0) {
+                row[o + j] = Float.NEGATIVE_INFINITY;
+            }
+        }
+        Arrays.fill(row, o + last + 1, o + Pk, Float.NEGATIVE_INFINITY);
+    }
+
+    /** out[o + j] = scale * q.k_j in double, rounded once, for j &lt; visible. */
+    private static void scoreRowScalar(float[] out, int o, float[] q, int qRow, float[] k, int kRow, int visible,
+            int stride, int E, float scale) {
+        for (int j = 0; j < visible; j++) {
+            double s = 0;
+            for (int e = 0; e < E; e++) {
+                s += (double) q[qRow + e] * k[kRow + j * stride + e];
+            }
+            out[o + j] = (float) (scale * s);
+        }
+    }
+
+    /** z[zRow .. zRow + E) = sum_j p[pRow + j] v[vRow + j*stride ..] over j &lt; n, weights of 0 skipped. */
+    private static void mixRow(float[] z, int zRow, float[] p, int pRow, float[] v, int vRow, int n, int stride,
+            int E) {
+        if (VectorWidth.SCALAR) {
+            mixRowScalar(z, zRow, p, pRow, v, vRow, n, stride, E);
+            return;
+        }
+        Arrays.fill(z, zRow, zRow + E, 0f);
+        weightValues(z, zRow, p, pRow, v, vRow, n, stride, E);
+    }
+
+    /** Scalar twin of {@link #mixRow}: each z entry accumulated in double, rounded once. */
+    private static void mixRowScalar(float[] z, int zRow, float[] p, int pRow, float[] v, int vRow, int n, int stride,
+            int E) {
+        for (int e = 0; e < E; e++) {
+            double acc = 0;
+            for (int j = 0; j < n; j++) {
+                if (p[pRow + j] != 0) {
+                    acc += (double) p[pRow + j] * v[vRow + j * stride + e];
+                }
+            }
+            z[zRow + e] = (float) acc;
+        }
+    }
+
+    /** scores[o + j] = scale * q[qRow..] . k[kRow + j*stride ..] for j &lt; visible; four keys per step share q. */
+    private static void scoreKeys(float[] scores, int o, float[] q, int qRow, float[] k, int kRow, int visible,
+            int stride, int E, float scale) {
         int j = 0;
         for (; j + 4 <= visible; j += 4) {
             int k0 = kRow + j * stride;
@@ -140,35 +191,37 @@ public final class Attention {
                 s2 = Math.fma(q[qRow + e], k[k0 + 2 * stride + e], s2);
                 s3 = Math.fma(q[qRow + e], k[k0 + 3 * stride + e], s3);
             }
-            scores[j] = scale * s0;
-            scores[j + 1] = scale * s1;
-            scores[j + 2] = scale * s2;
-            scores[j + 3] = scale * s3;
+            scores[o + j] = scale * s0;
+            scores[o + j + 1] = scale * s1;
+            scores[o + j + 2] = scale * s2;
+            scores[o + j + 3] = scale * s3;
         }
         for (; j < visible; j++) {
-            scores[j] = scale * dot(q, qRow, k, kRow + j * stride, E);
+            scores[o + j] = scale * dot(q, qRow, k, kRow + j * stride, E);
         }
     }
 
     /**
-     * z[zRow..] += sum_j p[j] v[vRow + j*stride ..] over j &lt; visible, four keys per step sharing z's loads and
-     * stores. Keys of weight 0 (masked) are skipped, so that whatever their v holds contributes nothing.
+     * z[zRow..] += sum_j p[pRow + j] v[vRow + j*stride ..] over j &lt; n, four keys per step sharing z's loads and
+     * stores. Keys of weight 0 (masked) are skipped, so that whatever their v holds contributes nothing; a skipped
+     * key changes no bit of the other keys' sum, so n may run past the last non-zero weight.
      */
-    private static void weightValues(float[] z, int zRow, float[] p, float[] v, int vRow, int visible, int stride,
-            int E) {
+    private static void weightValues(float[] z, int zRow, float[] p, int pRow, float[] v, int vRow, int n,
+            int stride, int E) {
         int j = 0;
-        for (; j + 4 <= visible; j += 4) {
-            if (p[j] == 0 || p[j + 1] == 0 || p[j + 2] == 0 || p[j + 3] == 0) {
+        for (; j + 4 <= n; j += 4) {
+            int w = pRow + j;
+            if (p[w] == 0 || p[w + 1] == 0 || p[w + 2] == 0 || p[w + 3] == 0) {
                 for (int t = j; t < j + 4; t++) {
-                    axpy(z, zRow, p[t], v, vRow + t * stride, E);
+                    axpy(z, zRow, p[pRow + t], v, vRow + t * stride, E);
                 }
                 continue;
             }
             int v0 = vRow + j * stride;
-            FloatVector p0 = FloatVector.broadcast(SPECIES, p[j]);
-            FloatVector p1 = FloatVector.broadcast(SPECIES, p[j + 1]);
-            FloatVector p2 = FloatVector.broadcast(SPECIES, p[j + 2]);
-            FloatVector p3 = FloatVector.broadcast(SPECIES, p[j + 3]);
+            FloatVector p0 = FloatVector.broadcast(SPECIES, p[w]);
+            FloatVector p1 = FloatVector.broadcast(SPECIES, p[w + 1]);
+            FloatVector p2 = FloatVector.broadcast(SPECIES, p[w + 2]);
+            FloatVector p3 = FloatVector.broadcast(SPECIES, p[w + 3]);
             int e = 0;
             for (int bound = SPECIES.loopBound(E); e < bound; e += SPECIES.length()) {
                 FloatVector acc = FloatVector.fromArray(SPECIES, z, zRow + e);
@@ -179,14 +232,14 @@ public final class Attention {
                 acc.intoArray(z, zRow + e);
             }
             for (; e < E; e++) {
-                float acc = Math.fma(p[j], v[v0 + e], z[zRow + e]);
-                acc = Math.fma(p[j + 1], v[v0 + stride + e], acc);
-                acc = Math.fma(p[j + 2], v[v0 + 2 * stride + e], acc);
-                z[zRow + e] = Math.fma(p[j + 3], v[v0 + 3 * stride + e], acc);
+                float acc = Math.fma(p[w], v[v0 + e], z[zRow + e]);
+                acc = Math.fma(p[w + 1], v[v0 + stride + e], acc);
+                acc = Math.fma(p[w + 2], v[v0 + 2 * stride + e], acc);
+                z[zRow + e] = Math.fma(p[w + 3], v[v0 + 3 * stride + e], acc);
             }
         }
-        for (; j < visible; j++) {
-            axpy(z, zRow, p[j], v, vRow + j * stride, E);
+        for (; j < n; j++) {
+            axpy(z, zRow, p[pRow + j], v, vRow + j * stride, E);
         }
     }
 

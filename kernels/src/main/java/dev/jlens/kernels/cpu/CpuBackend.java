@@ -186,6 +186,27 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public Tensor layerNormScale(Tensor x, float eps) {
+        Tensor in = Layouts.dense(x);
+        int d = x.size(-1);
+        int[] shape = x.shape();
+        shape[shape.length - 1] = 1;
+        float[] out = new float[Shape.numel(shape)]; // [rows]
+        LayerNorm.scale(out, 0, in.heapArray(), in.offset(), out.length, d, eps);
+        return Tensor.of(out, shape);
+    }
+
+    @Override
+    public Tensor layerNormNormalize(Tensor x, Tensor scale) {
+        Tensor in = Layouts.dense(x);
+        Tensor sd = Layouts.dense(scale); // [rows]
+        int d = x.size(-1);
+        float[] out = new float[in.numel()]; // [rows, d]
+        LayerNorm.normalize(out, 0, in.heapArray(), in.offset(), sd.heapArray(), sd.offset(), sd.numel(), d);
+        return Tensor.of(out, x.shape());
+    }
+
+    @Override
     public Tensor matmul(Tensor a, Tensor b) {
         return MatmulOp.matmul(a, b);
     }
@@ -235,6 +256,30 @@ public final class CpuBackend implements Backend {
                 md == null ? null : md.heapArray(), md == null ? 0 : md.offset(), s[0], s[1], k.size(1), s[2], s[3],
                 scale);
         return Tensor.of(z, s);
+    }
+
+    @Override
+    public Tensor attentionScores(Tensor q, Tensor k, Tensor keyMask, float scale) {
+        Tensor qd = Layouts.dense(q); // [B, Pq, H, E]
+        Tensor kd = Layouts.dense(k); // [B, Pk, H, E]
+        Tensor md = keyMask == null ? null : Layouts.dense(keyMask); // [B, Pk]
+        int[] s = q.shape();
+        int pk = k.size(1);
+        float[] out = new float[s[0] * s[2] * s[1] * pk]; // [B, H, Pq, Pk]
+        Attention.scores(out, 0, qd.heapArray(), qd.offset(), kd.heapArray(), kd.offset(),
+                md == null ? null : md.heapArray(), md == null ? 0 : md.offset(), s[0], s[1], pk, s[2], s[3], scale);
+        return Tensor.of(out, s[0], s[2], s[1], pk);
+    }
+
+    @Override
+    public Tensor attentionMix(Tensor pattern, Tensor v) {
+        Tensor pd = Layouts.dense(pattern); // [B, H, Pq, Pk]
+        Tensor vd = Layouts.dense(v);       // [B, Pk, H, E]
+        int[] p = pattern.shape();
+        int e = v.size(3);
+        float[] z = new float[p[0] * p[2] * p[1] * e]; // [B, Pq, H, E]
+        Attention.mix(z, 0, pd.heapArray(), pd.offset(), vd.heapArray(), vd.offset(), p[0], p[2], p[3], p[1], e);
+        return Tensor.of(z, p[0], p[2], p[1], e);
     }
 
     @Override

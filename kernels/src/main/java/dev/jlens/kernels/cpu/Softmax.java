@@ -30,6 +30,15 @@ public final class Softmax {
         });
     }
 
+    /** One row of {@link #softmax}, the same arithmetic (scalar twin or vector path); shared with Attention. */
+    static void row(float[] out, int o, float[] in, int x, int n) {
+        if (VectorWidth.SCALAR) {
+            softmaxScalar(out, o, in, x, 1, n);
+        } else {
+            softmaxRow(out, o, in, x, n);
+        }
+    }
+
     /** out[r,:] = log_softmax(in[r,:]) for each of {@code rows} rows of n; an all -inf row gives -inf. */
     public static void logSoftmax(float[] out, int oOff, float[] in, int iOff, int rows, int n) {
         if (VectorWidth.SCALAR) {
@@ -114,9 +123,9 @@ public final class Softmax {
 
     /**
      * out[i] = exp(in[i] - shift) for i &lt; n; returns the sum of the stored values, blocked like
-     * {@link Reductions#sumRow}. Shared with Attention (probabilities before normalization).
+     * {@link Reductions#sumRow}.
      */
-    static double expShifted(float[] out, int o, float[] in, int x, int n, float shift) {
+    private static double expShifted(float[] out, int o, float[] in, int x, int n, float shift) {
         FloatVector s = FloatVector.broadcast(SPECIES, shift);
         double total = 0;
         for (int start = 0; start < n; start += Reductions.BLOCK) {

@@ -178,6 +178,28 @@ public final class CudaBackend implements Backend {
                 DeviceTensors.dense(cuda, v), keyMask == null ? null : DeviceTensors.dense(cuda, keyMask), scale);
     }
 
+    // The hooked halves of attention and layer norm run on the host (CpuBackend) for now: correct, but neither as
+    // fast as the device kernels nor bit-identical to the fused causalAttention / layerNorm kernels above.
+    @Override
+    public Tensor attentionScores(Tensor q, Tensor k, Tensor keyMask, float scale) {
+        return HOST.attentionScores(q.toHost(), k.toHost(), keyMask == null ? null : keyMask.toHost(), scale);
+    }
+
+    @Override
+    public Tensor attentionMix(Tensor pattern, Tensor v) {
+        return HOST.attentionMix(pattern.toHost(), v.toHost());
+    }
+
+    @Override
+    public Tensor layerNormScale(Tensor x, float eps) {
+        return HOST.layerNormScale(x.toHost(), eps);
+    }
+
+    @Override
+    public Tensor layerNormNormalize(Tensor x, Tensor scale) {
+        return HOST.layerNormNormalize(x.toHost(), scale.toHost());
+    }
+
     @Override
     public Tensor gather(Tensor a, int dim, Tensor index) {
         return HOST.gather(a.toHost(), dim, index.toHost());

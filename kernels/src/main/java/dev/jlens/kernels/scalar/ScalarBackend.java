@@ -193,26 +193,52 @@ public final class ScalarBackend implements Backend {
 
     @Override
     public Tensor layerNorm(Tensor x, Tensor w, Tensor b, float eps) {
+        Tensor normalized = layerNormNormalize(x, layerNormScale(x, eps));
+        Tensor scaled = w == null ? normalized : binary(BinaryOp.MUL, normalized, w.expand(x.shape()));
+        return b == null ? scaled : binary(BinaryOp.ADD, scaled, b.expand(x.shape()));
+    }
+
+    // Per row of the last dim: mean and biased variance in double; scale = sqrt(var + eps) rounded once.
+    @Override
+    public Tensor layerNormScale(Tensor x, float eps) {
         int d = x.size(-1);
         float[] rows = values(x);
-        for (int r = 0; r < rows.length / d; r++) {
-            double mean = 0;
-            for (int i = 0; i < d; i++) {
-                mean += rows[r * d + i];
-            }
-            mean /= d;
+        float[] out = new float[d == 0 ? 0 : rows.length / d];
+        for (int r = 0; r < out.length; r++) {
+            double mean = mean(rows, r * d, d);
             double var = 0;
             for (int i = 0; i < d; i++) {
                 double c = rows[r * d + i] - mean;
                 var += c * c;
             }
-            double rstd = 1 / Math.sqrt(var / d + eps);
+            out[r] = (float) Math.sqrt(var / d + eps);
+        }
+        int[] shape = x.shape();
+        shape[shape.length - 1] = 1;
+        return Tensor.of(out, shape);
+    }
+
+    @Override
+    public Tensor layerNormNormalize(Tensor x, Tensor scale) {
+        int d = x.size(-1);
+        float[] rows = values(x);
+        float[] scales = values(scale);
+        for (int r = 0; d > 0 && r < rows.length / d; r++) {
+            double mean = mean(rows, r * d, d);
             for (int i = 0; i < d; i++) {
-                double y = (rows[r * d + i] - mean) * rstd;
-                rows[r * d + i] = (float) (y * (w == null ? 1 : w.get(i)) + (b == null ? 0 : b.get(i)));
+                rows[r * d + i] = (float) ((rows[r * d + i] - mean) / scales[r]);
             }
         }
         return Tensor.of(rows, x.shape());
+    }
+
+    /** The mean of rows[from .. from + n) in double. */
+    private static double mean(float[] rows, int from, int n) {
+        double sum = 0;
+        for (int i = from; i < from + n; i++) {
+            sum += rows[i];
+        }
+        return sum / n;
     }
 
     @Override
@@ -250,48 +276,65 @@ public final class ScalarBackend implements Backend {
 
     @Override
     public Tensor causalAttention(Tensor q, Tensor k, Tensor v, Tensor keyMask, float scale) {
+        return attentionMix(softmax(attentionScores(q, k, keyMask, scale), 3), v);
+    }
+
+    // scores[b,h,i,j] = scale * q[b,i,h].k[b,j,h] in double, rounded once; -inf where key j is not visible.
+    @Override
+    public Tensor attentionScores(Tensor q, Tensor k, Tensor keyMask, float scale) {
         int batch = q.size(0);
         int pq = q.size(1);
         int pk = k.size(1);
         int heads = q.size(2);
         int dHead = q.size(3);
-        Tensor z = zeros(q.shape());
-        double[] weights = new double[pk];
+        float[] out = new float[batch * heads * pq * pk]; // [B, H, Pq, Pk]
+        int at = 0;
         for (int b = 0; b < batch; b++) {
             for (int h = 0; h < heads; h++) {
                 for (int i = 0; i < pq; i++) {
-                    int last = pk - pq + i; // absolute position of query i: it sees keys 0..last
-                    double max = Double.NEGATIVE_INFINITY;
-                    for (int j = 0; j <= last; j++) {
-                        weights[j] = Double.NEGATIVE_INFINITY;
-                        if (keyMask == null || keyMask.get(b, j) != 0) {
-                            double dot = 0;
-                            for (int e = 0; e < dHead; e++) {
-                                dot += (double) q.get(b, i, h, e) * k.get(b, j, h, e);
-                            }
-                            weights[j] = scale * dot;
-                            max = Math.max(max, weights[j]);
+                    for (int j = 0; j < pk; j++) {
+                        double dot = 0;
+                        for (int e = 0; visible(keyMask, b, pk - pq + i, j) && e < dHead; e++) {
+                            dot += (double) q.get(b, i, h, e) * k.get(b, j, h, e);
                         }
-                    }
-                    if (max == Double.NEGATIVE_INFINITY) {
-                        continue; // no visible key: z stays 0
-                    }
-                    double sum = 0;
-                    for (int j = 0; j <= last; j++) {
-                        weights[j] = Math.exp(weights[j] - max);
-                        sum += weights[j];
-                    }
-                    for (int e = 0; e < dHead; e++) {
-                        double acc = 0;
-                        for (int j = 0; j <= last; j++) {
-                            acc += weights[j] * v.get(b, j, h, e);
-                        }
-                        z.set((float) (acc / sum), b, i, h, e);
+                        out[at++] = visible(keyMask, b, pk - pq + i, j) ? (float) (scale * dot)
+                                : Float.NEGATIVE_INFINITY;
                     }
                 }
             }
         }
-        return z;
+        return Tensor.of(out, batch, heads, pq, pk);
+    }
+
+    /** The visibility rule: a query at absolute position {@code last} sees key j &lt;= last not masked out. */
+    static boolean visible(Tensor keyMask, int b, int last, int j) {
+        return j <= last && (keyMask == null || keyMask.get(b, j) != 0);
+    }
+
+    // z[b,i,h,e] = sum_j pattern[b,h,i,j] v[b,j,h,e] in double over the keys of non-zero weight, rounded once.
+    @Override
+    public Tensor attentionMix(Tensor pattern, Tensor v) {
+        int batch = pattern.size(0);
+        int heads = pattern.size(1);
+        int pq = pattern.size(2);
+        int pk = pattern.size(3);
+        int dHead = v.size(3);
+        float[] z = new float[batch * pq * heads * dHead]; // [B, Pq, H, E]
+        for (int b = 0; b < batch; b++) {
+            for (int h = 0; h < heads; h++) {
+                for (int i = 0; i < pq; i++) {
+                    for (int e = 0; e < dHead; e++) {
+                        double acc = 0;
+                        for (int j = 0; j < pk; j++) {
+                            float p = pattern.get(b, h, i, j);
+                            acc += p == 0 ? 0 : p * (double) v.get(b, j, h, e);
+                        }
+                        z[((b * pq + i) * heads + h) * dHead + e] = (float) acc;
+                    }
+                }
+            }
+        }
+        return Tensor.of(z, batch, pq, heads, dHead);
     }
 
     @Override
@@ -363,7 +406,7 @@ public final class ScalarBackend implements Backend {
 
     @Override
     public Tensor[] causalAttentionBackward(Tensor q, Tensor k, Tensor v, Tensor keyMask, float scale, Tensor gz) {
-        return ScalarBackward.causalAttention(q, k, v, keyMask, scale, gz);
+        return ScalarBackward.causalAttention(attentionScores(q, k, keyMask, scale), q, k, v, scale, gz);
     }
 
     // ---- layout helpers ----

@@ -81,8 +81,11 @@ final class ScalarBackward {
         return Tensor.of(out, x.shape());
     }
 
-    /** {gq, gk, gv} of causal attention: per (b, h, query i) recompute p over the visible keys, then chain. */
-    static Tensor[] causalAttention(Tensor q, Tensor k, Tensor v, Tensor keyMask, float scale, Tensor gz) {
+    /**
+     * {gq, gk, gv} of causal attention from its scores [B, H, Pq, Pk] (ScalarBackend.attentionScores: -inf where a
+     * key is not visible): per (b, h, query i) recompute p over the keys up to the query, then chain.
+     */
+    static Tensor[] causalAttention(Tensor scores, Tensor q, Tensor k, Tensor v, float scale, Tensor gz) {
         int batch = q.size(0);
         int pq = q.size(1);
         int pk = k.size(1);
@@ -99,15 +102,8 @@ final class ScalarBackward {
                     int last = pk - pq + i;
                     double max = Double.NEGATIVE_INFINITY;
                     for (int j = 0; j <= last; j++) {
-                        p[j] = Double.NEGATIVE_INFINITY;
-                        if (keyMask == null || keyMask.get(b, j) != 0) {
-                            double dot = 0;
-                            for (int e = 0; e < dHead; e++) {
-                                dot += (double) q.get(b, i, h, e) * k.get(b, j, h, e);
-                            }
-                            p[j] = scale * dot;
-                            max = Math.max(max, p[j]);
-                        }
+                        p[j] = scores.get(b, h, i, j);
+                        max = Math.max(max, p[j]);
                     }
                     if (max == Double.NEGATIVE_INFINITY) {
                         continue; // no visible key: z = 0 whatever q, k, v

@@ -1,5 +1,6 @@
 // Causal attention against its scalar twin (B=2, Pq = Pk and Pq < Pk, H in {1, 3}, E in {1, 8, 64}, with and
-// without a key mask, including fully masked queries) and the twin against a hand-computed case.
+// without a key mask, including fully masked queries), bit for bit against its three steps (scores, softmax, mix),
+// and the twin against a hand-computed case.
 package dev.jlens.kernels.cpu;
 
 import static dev.jlens.kernels.cpu.Close.OFF_A;
@@ -67,6 +68,13 @@ class AttentionTest {
         String shape = String.format("[B=%d, Pq=%d, Pk=%d, H=%d, E=%d, mask=%b]", B, Pq, Pk, H, E, masked);
         assertClose("causalAttention", shape, expected, OFF_OUT, actual, OFF_OUT, qn);
         assertUntouched("causalAttention", shape, actual, OFF_OUT, qn);
+        // one arithmetic: the fused kernel equals its three steps (TL's hook_attn_scores, hook_pattern, z) bit for bit
+        float[] pattern = new float[B * H * Pq * Pk];
+        Attention.scores(pattern, 0, q, OFF_A, k, OFF_B, mask, OFF_MASK, B, Pq, Pk, H, E, scale);
+        Softmax.softmax(pattern, 0, pattern, 0, B * H * Pq, Pk);
+        float[] staged = Close.padded(OFF_OUT, qn);
+        Attention.mix(staged, OFF_OUT, pattern, 0, v, OFF_A, B, Pq, Pk, H, E);
+        assertArrayEquals(actual, staged, "fused vs scores, softmax, mix " + shape);
         if (masked) {
             // batch 1 masks every key up to query 0's position: that query has no visible key, so z = 0
             int row = OFF_OUT + Pq * H * E;

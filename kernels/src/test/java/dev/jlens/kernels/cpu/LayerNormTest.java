@@ -1,5 +1,6 @@
-// Layer norm against its scalar twin (odd sizes, offsets, with and without affine and hook outputs, large means,
-// in place) and the twin against hand values.
+// Layer norm against its scalar twin (odd sizes, offsets, with and without affine, large means, in place), its
+// halves scale and normalize against the twin and, bit for bit, the fused kernel against its halves plus the affine;
+// the twin against hand values.
 package dev.jlens.kernels.cpu;
 
 import static dev.jlens.kernels.cpu.Close.OFF_A;
@@ -8,6 +9,7 @@ import static dev.jlens.kernels.cpu.Close.OFF_OUT;
 import static dev.jlens.kernels.cpu.Close.assertClose;
 import static dev.jlens.kernels.cpu.Close.assertUntouched;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -57,8 +59,9 @@ class LayerNormTest {
         // mean 2, biased var 2/3: normalized = [-1, 0, 1] / sqrt(2/3)
         LayerNorm.layerNormScalar(out, 0, scale, 0, normalized, 0, in, 0, null, 0, null, 0, 1, 3, 0f);
         float r = (float) Math.sqrt(1.5);
-        assertArrayEquals(new float[] {-r, 0f, r}, normalized, 1e-7f);
-        assertArrayEquals(new float[] {-r, 0f, r}, out, 1e-7f);
+        // normalized divides by the float scale (TL's hook_scale), so 1 ulp of scale (6e-8 relative) shows: 2e-7
+        assertArrayEquals(new float[] {-r, 0f, r}, normalized, 2e-7f);
+        assertArrayEquals(new float[] {-r, 0f, r}, out, 2e-7f);
         assertArrayEquals(new float[] {(float) Math.sqrt(2.0 / 3)}, scale, 1e-7f);
         LayerNorm.layerNormScalar(out, 0, null, 0, null, 0, in, 0, new float[] {1f, 2f, 3f}, 0,
                 new float[] {0.5f, 0.5f, -1f}, 0, 1, 3, 0f);
@@ -77,14 +80,23 @@ class LayerNormTest {
         float[] normA = hooks ? Close.padded(OFF_A, rows * d) : null;
         LayerNorm.layerNormScalar(expected, OFF_OUT, scaleE, OFF_B, normE, OFF_A, in, OFF_A, w, OFF_B, b, OFF_A, rows,
                 d, EPS);
-        LayerNorm.layerNorm(actual, OFF_OUT, scaleA, OFF_B, normA, OFF_A, in, OFF_A, w, OFF_B, b, OFF_A, rows, d, EPS);
+        LayerNorm.layerNorm(actual, OFF_OUT, in, OFF_A, w, OFF_B, b, OFF_A, rows, d, EPS);
         assertClose("layerNorm", shape, expected, OFF_OUT, actual, OFF_OUT, rows * d);
         assertUntouched("layerNorm", shape, actual, OFF_OUT, rows * d);
         if (hooks) {
+            LayerNorm.scale(scaleA, OFF_B, in, OFF_A, rows, d, EPS);
+            LayerNorm.normalize(normA, OFF_A, in, OFF_A, scaleA, OFF_B, rows, d);
             assertClose("layerNorm scale", shape, scaleE, OFF_B, scaleA, OFF_B, rows);
             assertUntouched("layerNorm scale", shape, scaleA, OFF_B, rows);
             assertClose("layerNorm normalized", shape, normE, OFF_A, normA, OFF_A, rows * d);
             assertUntouched("layerNorm normalized", shape, normA, OFF_A, rows * d);
+            // one arithmetic: the fused kernel is its halves and the float affine, bit for bit
+            for (int i = 0; i < rows * d; i++) {
+                float n = normA[OFF_A + i];
+                float scaled = w == null ? n : n * w[OFF_B + i % d];
+                float want = b == null ? scaled : scaled + b[OFF_A + i % d];
+                assertEquals(want, actual[OFF_OUT + i], "fused vs scale, normalize, affine " + shape + " at " + i);
+            }
         }
         if (!affine && !bias && !hooks) {
             float[] shortForm = Close.padded(OFF_OUT, rows * d);

@@ -10,8 +10,8 @@ import dev.jlens.tensor.backend.Backends;
  * q = x W_Q + b_Q, k, v likewise [batch, pos, head_index, d_head]; scores = q.k / sqrt(d_head), causally masked
  * with -inf [batch, head_index, query_pos, key_pos]; pattern = softmax(scores); z = pattern.v; out = z W_O + b_O.
  * When q, k and v read one input, one GEMM against the packed [d_model, 3 n_heads d_head] matrix makes all three.
- * Without hooks on scores or pattern, one fused kernel replaces scores, softmax and mix. Mirrors TL
- * components/abstract_attention.py.
+ * Without hooks on scores or pattern, one fused kernel replaces scores, softmax and mix, with the same bits.
+ * Mirrors TL components/abstract_attention.py.
  */
 public final class Attention implements HookedModule {
     private final HookPoint hookK = new HookPoint();          // [batch, pos, head_index, d_head]
@@ -157,31 +157,18 @@ public final class Attention implements HookedModule {
         return x.permute(2, 0, 1, 3).matmul(wHeads[which].unsqueeze(1)).permute(1, 2, 0, 3).add(bHeads[which]);
     }
 
-    /** z [b, q_pos, h, d_head] from q, k, v; fused unless scores or pattern are hooked. */
+    /**
+     * z [b, q_pos, h, d_head] from q, k, v: the fused kernel, or, when scores or pattern are hooked, its three steps
+     * with the same arithmetic (scores, softmax, pattern . v), each reading what the previous hook returned, so
+     * observing changes no bit and a replacement or in-place edit is what the next step reads, as in TL.
+     */
     private Tensor mix(Tensor q, Tensor k, Tensor v, Tensor keyMask) {
         float scale = (float) (1 / Math.sqrt(dHead));
         if (!hookAttnScores.hasHooks() && !hookPattern.hasHooks()) {
-            return Backends.current().causalAttention(q, k, v, keyMask, scale);
+            return Tensor.causalAttention(q, k, v, keyMask, scale);
         }
-        Tensor scores = q.permute(0, 2, 1, 3).matmul(k.permute(0, 2, 3, 1)).scale(scale); // [b, h, q_pos, k_pos]
-        scores = hookAttnScores.forward(scores.add(mask(q.size(0), q.size(1), k.size(1), keyMask)));
+        Tensor scores = hookAttnScores.forward(Tensor.attentionScores(q, k, keyMask, scale)); // [b, h, q_pos, k_pos]
         Tensor pattern = hookPattern.forward(scores.softmax(-1));
-        return pattern.matmul(v.permute(0, 2, 1, 3)).permute(0, 2, 1, 3);
-    }
-
-    /** Additive mask [b, 1, q_pos, k_pos]: -inf for keys after the query or marked as padding, else 0. */
-    private static Tensor mask(int batch, int queries, int keys, Tensor keyMask) {
-        Tensor m = Tensor.zeros(batch, 1, queries, keys);
-        for (int b = 0; b < batch; b++) {
-            for (int i = 0; i < queries; i++) {
-                int last = keys - queries + i; // absolute position of query i
-                for (int j = 0; j < keys; j++) {
-                    if (j > last || (keyMask != null && keyMask.get(b, j) == 0)) {
-                        m.set(Float.NEGATIVE_INFINITY, b, 0, i, j);
-                    }
-                }
-            }
-        }
-        return m;
+        return Tensor.attentionMix(pattern, v);
     }
 }

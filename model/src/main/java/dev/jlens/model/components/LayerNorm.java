@@ -4,13 +4,10 @@ package dev.jlens.model.components;
 import dev.jlens.hooks.HookPoint;
 import dev.jlens.hooks.HookedModule;
 import dev.jlens.tensor.Tensor;
-import dev.jlens.tensor.backend.ReduceOp;
 
 /**
  * x -> (x - mean(x)) / scale * w + b with scale = sqrt(mean((x - mean)^2) + eps) over the last dim, as
- * TransformerLens' LayerNorm (w, b present) or LayerNormPre (w = b = null). Unhooked, one fused kernel runs;
- * with hooks on scale or normalized, the steps run one by one so the hooks see and may replace each.
- * Mirrors TL components/layer_norm.py.
+ * TransformerLens' LayerNorm (w, b present) or LayerNormPre (w = b = null). Mirrors TL components/layer_norm.py.
  */
 public final class LayerNorm implements HookedModule {
     private final HookPoint hookScale = new HookPoint();      // [batch, pos, 1] (or [batch, pos, head_index, 1])
@@ -41,15 +38,18 @@ public final class LayerNorm implements HookedModule {
         return hookScale.hasHooks() || hookNormalized.hasHooks();
     }
 
-    /** Normalizes over the last dim of x [..., d_model]. */
+    /**
+     * Normalizes over the last dim of x [..., d_model]. Unhooked, the fused kernel runs; hooked, its halves run with
+     * the same arithmetic (scale, then normalize from the scale hook_scale returns, then the affine on what
+     * hook_normalized returns), so observing changes no bit and a replacement or in-place edit is what the next
+     * step reads, as in TL.
+     */
     public Tensor forward(Tensor x) {
         if (!hasHooks()) {
             return x.layerNorm(w, b, eps);
         }
-        Tensor centred = x.sub(x.reduce(ReduceOp.MEAN, -1, true));
-        Tensor scale = hookScale.forward(
-                centred.mul(centred).reduce(ReduceOp.MEAN, -1, true).add(Tensor.scalar(eps)).sqrt());
-        Tensor normalized = hookNormalized.forward(centred.div(scale));
+        Tensor scale = hookScale.forward(x.layerNormScale(eps));
+        Tensor normalized = hookNormalized.forward(x.layerNormNormalize(scale));
         return w == null ? normalized : normalized.mul(w).add(b);
     }
 }

@@ -173,6 +173,34 @@ final class Recorder implements Backend {
     }
 
     @Override
+    public Tensor layerNormScale(Tensor x, float eps) {
+        Tensor out = d.layerNormScale(x, eps);
+        if (any(x)) { // s = sqrt(mean(c^2) + eps), c = x - mean(x): gx = g c / (D s)
+            tape.recordOp(out, (g, grads) -> grads.add(x, x.sub(x.reduce(ReduceOp.MEAN, -1, true)).mul(g.div(out))
+                    .scale(1f / x.size(-1))), x);
+        }
+        return out;
+    }
+
+    @Override
+    public Tensor layerNormNormalize(Tensor x, Tensor scale) {
+        Tensor out = d.layerNormNormalize(x, scale);
+        if (any(x, scale)) { // n = c / s: gx = (g - mean(g)) / s, gs = -sum(g n) / s
+            boolean tx = tape.tracked(x);
+            boolean ts = tape.tracked(scale);
+            tape.recordOp(out, (g, grads) -> {
+                if (tx) {
+                    grads.add(x, g.sub(g.reduce(ReduceOp.MEAN, -1, true)).div(scale));
+                }
+                if (ts) {
+                    grads.add(scale, g.mul(out).reduce(ReduceOp.SUM, -1, true).div(scale).scale(-1));
+                }
+            }, x, scale);
+        }
+        return out;
+    }
+
+    @Override
     public Tensor matmul(Tensor a, Tensor b) {
         Tensor out = d.matmul(a, b);
         if (any(a, b)) {
@@ -212,6 +240,46 @@ final class Recorder implements Backend {
                     }
                 }
             }, q, k, v);
+        }
+        return out;
+    }
+
+    @Override
+    public Tensor attentionScores(Tensor q, Tensor k, Tensor keyMask, float scale) {
+        Tensor out = d.attentionScores(q, k, keyMask, scale);
+        if (any(q, k)) { // s = scale q.k where visible: gq = scale gs k, gk = scale gs^T q, gs = g on visible keys
+            boolean tq = tape.tracked(q);
+            boolean tk = tape.tracked(k);
+            tape.recordOp(out, (g, grads) -> {
+                // exp of the scores of zero q and k: 1 where a key is visible, 0 where it is -inf
+                Tensor visible = d.attentionScores(d.zeros(q.shape()), d.zeros(k.shape()), keyMask, 1f).exp();
+                Tensor gs = g.mul(visible).scale(scale); // [B, H, Pq, Pk]
+                if (tq) {
+                    grads.add(q, gs.matmul(k.permute(0, 2, 1, 3)).permute(0, 2, 1, 3));
+                }
+                if (tk) {
+                    grads.add(k, gs.transpose(2, 3).matmul(q.permute(0, 2, 1, 3)).permute(0, 2, 1, 3));
+                }
+            }, q, k);
+        }
+        return out;
+    }
+
+    @Override
+    public Tensor attentionMix(Tensor pattern, Tensor v) {
+        Tensor out = d.attentionMix(pattern, v);
+        if (any(pattern, v)) { // z = p v per head: gp = gz v^T, gv = p^T gz
+            boolean tp = tape.tracked(pattern);
+            boolean tv = tape.tracked(v);
+            tape.recordOp(out, (g, grads) -> {
+                Tensor gz = g.permute(0, 2, 1, 3); // [B, H, Pq, E]
+                if (tp) {
+                    grads.add(pattern, gz.matmul(v.permute(0, 2, 3, 1)));
+                }
+                if (tv) {
+                    grads.add(v, pattern.transpose(2, 3).matmul(gz).permute(0, 2, 1, 3));
+                }
+            }, pattern, v);
         }
         return out;
     }

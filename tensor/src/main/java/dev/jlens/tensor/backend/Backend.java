@@ -69,10 +69,21 @@ public interface Backend {
     Tensor logSoftmax(Tensor a, int dim);
 
     /**
-     * Layer norm over the last dim D: (x - mean) / sqrt(var + eps) * w + b, var biased; w and b are [D] or null
-     * (LNPre: no affine).
+     * Layer norm over the last dim D: normalized * w + b (w and b [D] or null, LNPre: no affine), with
+     * normalized = {@link #layerNormNormalize}(x, {@link #layerNormScale}(x, eps)), the affine a float multiply then a
+     * float add: bit for bit the composition of those two ops and {@link #binary} MUL and ADD, so that a run observing
+     * TL's hook_scale and hook_normalized computes the same bits as one that does not.
      */
     Tensor layerNorm(Tensor x, Tensor w, Tensor b, float eps);
+
+    /** TL's hook_scale: sqrt(mean((x - mean(x))^2) + eps) over the last dim of x [..., D]; returns [..., 1]. */
+    Tensor layerNormScale(Tensor x, float eps);
+
+    /**
+     * TL's hook_normalized: (x - mean(x)) / scale over the last dim of x [..., D], scale [..., 1] (usually
+     * {@link #layerNormScale}, or what a hook replaced it with); returns [..., D].
+     */
+    Tensor layerNormNormalize(Tensor x, Tensor scale);
 
     /**
      * Matrix product: a [..., M, K] times b [K, N] (one weight shared by every batch entry) or b [..., K, N] with
@@ -107,9 +118,23 @@ public interface Backend {
      * Causal attention, all heads: q [B, Pq, H, E], k and v [B, Pk, H, E] with Pq &lt;= Pk, query i sitting at
      * absolute position Pk - Pq + i; z[b,i,h] = sum_j softmax_j(scale * q.k_j) v_j over keys j &lt;= that position
      * whose {@code keyMask} [B, Pk] entry is non-zero (keyMask may be null). Returns z [B, Pq, H, E]. A query
-     * with no visible key gets z = 0.
+     * with no visible key gets z = 0. Bit for bit {@link #attentionMix}({@link #softmax}({@link #attentionScores}),
+     * v), so that a run observing TL's hook_attn_scores and hook_pattern computes the same bits as one that does not.
      */
     Tensor causalAttention(Tensor q, Tensor k, Tensor v, Tensor keyMask, float scale);
+
+    /**
+     * TL's hook_attn_scores: scores [B, H, Pq, Pk] = scale * q.k for the keys {@link #causalAttention} lets query i
+     * see, -inf for the others (later keys, keyMask zeros); q [B, Pq, H, E], k [B, Pk, H, E]. This and
+     * causalAttention are the only places of a backend that say which keys are visible.
+     */
+    Tensor attentionScores(Tensor q, Tensor k, Tensor keyMask, float scale);
+
+    /**
+     * TL's z = pattern . v: z[b,i,h] = sum_j pattern[b,h,i,j] v[b,j,h] over every key j (pattern [B, H, Pq, Pk],
+     * v [B, Pk, H, E]; terms whose weight is exactly 0 are skipped); returns [B, Pq, H, E].
+     */
+    Tensor attentionMix(Tensor pattern, Tensor v);
 
     /** out[...i_dim...] = a[...index[...]...]: torch.gather along {@code dim}; index has a's rank. */
     Tensor gather(Tensor a, int dim, Tensor index);

@@ -40,29 +40,12 @@ final class ComposedBackward {
         Tensor kh = k.permute(0, 2, 1, 3);   // [B, H, Pk, E]
         Tensor vh = v.permute(0, 2, 1, 3);   // [B, H, Pk, E]
         Tensor gzh = gz.permute(0, 2, 1, 3); // [B, H, Pq, E]
-        Tensor scores = qh.matmul(kh.transpose(2, 3)).scale(scale).add(mask(q.size(0), q.size(1), k.size(1), keyMask));
-        Tensor p = scores.softmax(-1);                 // [B, H, Pq, Pk]
+        Tensor p = Backends.current().attentionScores(q, k, keyMask, scale).softmax(-1); // [B, H, Pq, Pk]
         Tensor gv = p.transpose(2, 3).matmul(gzh);     // [B, H, Pk, E]
         Tensor gp = gzh.matmul(vh.transpose(2, 3));    // [B, H, Pq, Pk]
         Tensor gs = p.mul(gp.sub(gp.mul(p).reduce(ReduceOp.SUM, -1, true))).scale(scale);
         Tensor gq = gs.matmul(kh);                     // [B, H, Pq, E]
         Tensor gk = gs.transpose(2, 3).matmul(qh);     // [B, H, Pk, E]
         return new Tensor[] {gq.permute(0, 2, 1, 3), gk.permute(0, 2, 1, 3), gv.permute(0, 2, 1, 3)};
-    }
-
-    /** Additive mask [B, 1, Pq, Pk]: -inf where key j is after query i (at Pk - Pq + i) or masked out, else 0. */
-    private static Tensor mask(int batch, int queries, int keys, Tensor keyMask) {
-        Tensor host = keyMask == null ? null : keyMask.toHost();
-        Tensor m = Tensor.zeros(batch, 1, queries, keys);
-        for (int b = 0; b < batch; b++) {
-            for (int i = 0; i < queries; i++) {
-                for (int j = 0; j < keys; j++) {
-                    if (j > keys - queries + i || host != null && host.get(b, j) == 0) {
-                        m.set(Float.NEGATIVE_INFINITY, b, 0, i, j);
-                    }
-                }
-            }
-        }
-        return m;
     }
 }
