@@ -13,6 +13,8 @@ import dev.jlens.model.weights.StateDict;
 final class ReferenceGpt2 {
     private final Gpt2Config cfg;
     private final StateDict sd;
+    private Edits edits = new Edits() {}; // of the logits call in progress
+    private int row;                      // its batch row in progress
 
     ReferenceGpt2(Gpt2Config cfg, StateDict sd) {
         this.cfg = cfg;
@@ -35,8 +37,32 @@ final class ReferenceGpt2 {
 
     /** logits with {@code embedDelta}[b][p][i] (or null) added to the token embedding (hook_embed). */
     double[][][] logits(int[][] tokens, int[][] mask, double[][][] embedDelta) {
+        return logits(tokens, mask, embedDelta, new Edits() {});
+    }
+
+    /**
+     * TL-style interventions, as a hook on hook_attn_scores, hook_pattern or a layer norm's hook_scale would make
+     * them; each sees the values of batch row b and may change them in place.
+     */
+    interface Edits {
+        /** scores[j] over all key positions j (-inf where masked) of query i, head h, block layer. */
+        default void scores(int b, int layer, int h, int i, double[] scores) {}
+
+        /** pattern[j] over all key positions j of query i, head h, block layer. */
+        default void pattern(int b, int layer, int h, int i, double[] pattern) {}
+
+        /** The scale of layer norm {@code name} (e.g. "blocks.0.ln1", "ln_final") at position p. */
+        default double scale(int b, String name, int p, double scale) {
+            return scale;
+        }
+    }
+
+    /** logits under {@code edits}, otherwise as {@link #logits(int[][], int[][], double[][][])}; not thread-safe. */
+    double[][][] logits(int[][] tokens, int[][] mask, double[][][] embedDelta, Edits edits) {
         double[][][] out = new double[tokens.length][][];
+        this.edits = edits;
         for (int b = 0; b < tokens.length; b++) {
+            this.row = b;
             out[b] = sequence(tokens[b], mask == null ? null : mask[b], embedDelta == null ? null : embedDelta[b]);
         }
         return out;
@@ -60,7 +86,7 @@ final class ReferenceGpt2 {
         }
         for (int l = 0; l < cfg.nLayers(); l++) {
             String pre = "blocks." + l + ".";
-            add(h, attention(norm(h, pre + "ln1"), pre + "attn.", mask));
+            add(h, attention(norm(h, pre + "ln1"), l, mask));
             if (!cfg.attnOnly()) {
                 add(h, mlp(norm(h, pre + "ln2"), pre + "mlp."));
             }
@@ -91,7 +117,7 @@ final class ReferenceGpt2 {
             for (double v : h[p]) {
                 var += (v - mean) * (v - mean);
             }
-            double sd = Math.sqrt(var / h[p].length + cfg.eps());
+            double sd = edits.scale(row, name, p, Math.sqrt(var / h[p].length + cfg.eps()));
             out[p] = new double[h[p].length];
             for (int i = 0; i < h[p].length; i++) {
                 double y = (h[p][i] - mean) / sd;
@@ -101,7 +127,8 @@ final class ReferenceGpt2 {
         return out;
     }
 
-    private double[][] attention(double[][] x, String pre, int[] mask) {
+    private double[][] attention(double[][] x, int layer, int[] mask) {
+        String pre = "blocks." + layer + ".attn.";
         int n = x.length;
         int d = cfg.dModel();
         int heads = cfg.nHeads();
@@ -123,30 +150,24 @@ final class ReferenceGpt2 {
             double[][] k = headProjection(x, wk, bk, hd);
             double[][] v = headProjection(x, wv, bv, hd);
             for (int i = 0; i < n; i++) {
-                double[] weights = new double[i + 1];
-                double max = Double.NEGATIVE_INFINITY;
-                for (int j = 0; j <= i; j++) {
+                double[] weights = new double[n]; // scores, then the pattern, over all key positions
+                for (int j = 0; j < n; j++) {
                     weights[j] = Double.NEGATIVE_INFINITY;
-                    if (mask == null || mask[j] != 0) {
+                    if (j <= i && (mask == null || mask[j] != 0)) {
                         double dot = 0;
                         for (int c = 0; c < e; c++) {
                             dot += q[i][c] * k[j][c];
                         }
                         weights[j] = dot / Math.sqrt(e);
-                        max = Math.max(max, weights[j]);
                     }
                 }
+                edits.scores(row, layer, hd, i, weights);
+                softmax(weights);
+                edits.pattern(row, layer, hd, i, weights);
                 double[] z = new double[e];
-                if (max > Double.NEGATIVE_INFINITY) {
-                    double sum = 0;
-                    for (int j = 0; j <= i; j++) {
-                        weights[j] = Math.exp(weights[j] - max);
-                        sum += weights[j];
-                    }
-                    for (int j = 0; j <= i; j++) {
-                        for (int c = 0; c < e; c++) {
-                            z[c] += weights[j] / sum * v[j][c];
-                        }
+                for (int j = 0; j < n; j++) {
+                    for (int c = 0; c < e; c++) {
+                        z[c] += weights[j] * v[j][c];
                     }
                 }
                 for (int c = 0; c < e; c++) {
@@ -157,6 +178,22 @@ final class ReferenceGpt2 {
             }
         }
         return out;
+    }
+
+    /** Softmax in place; a row that is all -inf becomes all 0 (TL: NaN replaced by 0). */
+    private static void softmax(double[] s) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (double v : s) {
+            max = Math.max(max, v);
+        }
+        double sum = 0;
+        for (int j = 0; j < s.length; j++) {
+            s[j] = max == Double.NEGATIVE_INFINITY ? 0 : Math.exp(s[j] - max);
+            sum += s[j];
+        }
+        for (int j = 0; j < s.length; j++) {
+            s[j] = sum == 0 ? 0 : s[j] / sum;
+        }
     }
 
     /** x [n, d] . W[hd] [d, e] + b[hd] for weights laid out [heads, d, e]. */

@@ -74,6 +74,22 @@ public final class TransformerBlock implements HookedModule {
      */
     public Tensor forward(Tensor residPre, Tensor shortformerPos, Tensor keyMask, BlockSuffix suffix) {
         Tensor resid = hookResidPre.forward(residPre);
+        Tensor[] qkv = attnInputs(resid, shortformerPos);
+        Tensor attnOut = attn.forward(qkv[0], qkv[1], qkv[2], keyMask, suffix);
+        return finish(lastPositions(resid, attnOut.size(1)), attnOut);
+    }
+
+    /** The last n positions of x [b, p, d_model] (x itself when n = p). */
+    private static Tensor lastPositions(Tensor x, int n) {
+        return n == x.size(1) ? x : x.narrow(1, x.size(1) - n, n);
+    }
+
+    /**
+     * The q, k and v inputs of attention, ln1 applied, with TL's options: hook_attn_in or hook_q/k/v_input (per-head
+     * copies of resid), ln1 run once per input when it is hooked (TL fires its hooks three times) and once for all
+     * three otherwise, and the shortformer positions added to q and k.
+     */
+    private Tensor[] attnInputs(Tensor resid, Tensor shortformerPos) {
         Tensor attnIn = cfg.useAttnIn() ? hookAttnIn.forward(perHead(resid)) : resid;
         Tensor qIn = cfg.useSplitQkvInput() ? hookQInput.forward(perHead(resid)) : attnIn;
         Tensor kIn = cfg.useSplitQkvInput() ? hookKInput.forward(perHead(resid)) : attnIn;
@@ -86,9 +102,7 @@ public final class TransformerBlock implements HookedModule {
             q = q.add(pos);
             k = k.add(pos);
         }
-        Tensor attnOut = attn.forward(q, k, v, keyMask, suffix);
-        int outputs = attnOut.size(1);
-        return finish(outputs == resid.size(1) ? resid : resid.narrow(1, resid.size(1) - outputs, outputs), attnOut);
+        return new Tensor[] {q, k, v};
     }
 
     /**
