@@ -33,6 +33,31 @@ class TensorOpErrorsTest {
     }
 
     @Test
+    void causalAttentionChecksEveryShape() {
+        Tensor q = Tensor.zeros(2, 3, 4, 8);
+        Tensor k = Tensor.zeros(2, 5, 4, 8);
+        fails(IllegalArgumentException.class, () -> Tensor.causalAttention(Tensor.zeros(2, 3, 32), k, k, null, 1f),
+                "causalAttention", "q [batch, query_pos, head_index, d_head]", "rank 4", "[2, 3, 32]");
+        fails(IllegalArgumentException.class, () -> Tensor.causalAttention(q, Tensor.zeros(2, 5, 2, 8), k, null, 1f),
+                "causalAttention", "k [2, 5, 2, 8]", "q [2, 3, 4, 8]", "head_index");
+        fails(IllegalArgumentException.class, () -> Tensor.causalAttention(k, q, q, null, 1f),
+                "causalAttention", "5 queries but only 3 keys");
+        fails(IllegalArgumentException.class, () -> Tensor.causalAttention(q, k, Tensor.zeros(2, 5, 4, 7), null, 1f),
+                "causalAttention", "v [2, 5, 4, 7]", "k's shape [2, 5, 4, 8]");
+        fails(IllegalArgumentException.class, () -> Tensor.attentionScores(q, k, Tensor.zeros(2, 3), 1f),
+                "attentionScores", "keyMask [2, 3]", "[2, 5]");
+        fails(IllegalArgumentException.class, () -> Tensor.attentionMix(Tensor.zeros(2, 4, 3, 6), k),
+                "attentionMix", "pattern [2, 4, 3, 6]", "v [2, 5, 4, 8]", "key_pos");
+    }
+
+    @Test
+    void layerNormHalvesCheckTheScaleShape() {
+        fails(IllegalArgumentException.class, () -> Tensor.zeros(2, 3, 8).layerNormNormalize(Tensor.zeros(2, 3)),
+                "layerNormNormalize", "scale [2, 3]", "[2, 3, 1]", "[2, 3, 8]");
+        fails(IllegalArgumentException.class, () -> Tensor.scalar(1f).layerNormScale(1e-5f), "layerNormScale");
+    }
+
+    @Test
     void matmulInnerDimsMustAgree() {
         fails(IllegalArgumentException.class, () -> Tensor.zeros(2, 3, 4).matmul(Tensor.zeros(5, 6)),
                 "matmul", "[2, 3, 4]", "K=4", "[5, 6]", "K=5");

@@ -212,6 +212,13 @@ class BackwardOpsTest {
                 x -> Backends.current().causalAttention(x.select(2, 0).narrow(1, 2, 2), x.select(2, 1),
                         x.select(2, 2), Tensor.of(new float[] {1, 0, 1, 1, 1, 1, 1, 1}, 2, 4), 0.6f),
                 x -> attention(x, 2, 2, 4, 2, 3, 0.6, mask)));
+        cases.add(new Case("attention as scores, softmax, pattern . v (the hooked path)", new int[] {2, 4, 3, 2, 3},
+                x -> Tensor.attentionMix(Tensor.attentionScores(x.select(2, 0).narrow(1, 2, 2), x.select(2, 1),
+                        Tensor.of(new float[] {1, 0, 1, 1, 1, 1, 1, 1}, 2, 4), 0.6f).softmax(-1), x.select(2, 2)),
+                x -> attention(x, 2, 2, 4, 2, 3, 0.6, mask)));
+        cases.add(new Case("layer norm as scale, normalize, affine (the hooked path)", s35, x -> x.layerNormNormalize(
+                x.layerNormScale(EPS)).mul(Tensor.of(LN_W.clone(), 5)).add(Tensor.of(LN_B.clone(), 5)),
+                x -> layerNormRows(x, LN_W, LN_B)));
         float[] index = {4, 0, 2, 2, 1, 3};
         cases.add(new Case("gather, index_select", s35,
                 x -> Tensor.cat(0, x.gather(1, Tensor.of(index.clone(), 3, 2)).reshape(-1),
