@@ -26,11 +26,11 @@ import org.openjdk.jmh.annotations.Threads;
  * thread calling {@code forward} in a loop. The fair configuration gives every caller one worker thread, itself:
  * {@code -jvmArgsPrepend -Djlens.threads=1}, so one caller computes on one core and two callers on two, and
  * twoCallers / oneCaller says how well concurrent runs scale (issue 16's target: 1.6 or more). Without the
- * property the CPU backend's crew has one thread per core and one caller at a time borrows it (README,
+ * property the CPU backend's crew has one thread per core and a caller's kernel takes its share of it (README,
  * "One model serves many threads"). scripts/bench-threads.sh runs both configurations and prints the ratios.
  *
- * <p>On a machine shared with other work, two threads win a larger share of the cores than one, which flatters
- * the ratio; so each caller also counts its own CPU time ({@link CallerCpu}): in the fair configuration, where the
+ * <p>On a machine shared with other work the wall-clock ratio depends on the share of the cores the scheduler
+ * gives one thread and two; so each caller also counts its own CPU time ({@link CallerCpu}): in the fair configuration, where the
  * callers do all the work, cpuMillis / forwards is the CPU cost of a forward, and two callers that slow each other
  * down (memory bandwidth, shared caches, locks) show it as a higher cost than one caller's.
  */
