@@ -12,6 +12,7 @@ import dev.jlens.hooks.NameFilter;
 import dev.jlens.model.config.Gpt2Config;
 import dev.jlens.model.config.NormalizationType;
 import dev.jlens.model.weights.StateDict;
+import dev.jlens.tensor.Close;
 import dev.jlens.tensor.Tensor;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -25,16 +26,13 @@ class HookedGpt2Test {
     private final HookedGpt2 model = Gpt2Assembly.fromStateDict(cfg, weights);
     private final int[][] tokens = TinyModels.tokens(2, 9, cfg.dVocab(), 7);
 
+    /** Logits [b, p, v] within LOGIT_ATOL of the float64 reference's, elementwise. */
     private static void assertMatchesReference(String what, double[][][] want, Tensor got) {
-        double max = 0;
-        for (int b = 0; b < want.length; b++) {
-            for (int p = 0; p < want[b].length; p++) {
-                for (int v = 0; v < want[b][p].length; v++) {
-                    max = Math.max(max, Math.abs(want[b][p][v] - got.get(b, p, v)));
-                }
-            }
-        }
-        assertTrue(max <= LOGIT_ATOL, what + ": max |logit diff| " + max + " > " + LOGIT_ATOL);
+        int[] shape = {want.length, want[0].length, want[0][0].length};
+        assertArrayEquals(shape, got.shape(), what + ": logits shape");
+        float[] g = got.toArray();
+        Close.assertClose(what + ": logits vs reference", shape,
+                i -> want[i / (shape[1] * shape[2])][i / shape[2] % shape[1]][i % shape[2]], i -> g[i], 0, LOGIT_ATOL);
     }
 
     @Test

@@ -18,11 +18,17 @@ import java.util.function.IntConsumer;
  * <p>One job runs at a time. A call made while a job is running (a nested call from inside a task, or a
  * second caller thread) runs its tasks inline on its own thread. The first exception a task throws stops
  * the job from starting further tasks and is rethrown to the caller once the running tasks have ended.
+ *
+ * <p>With k calls inside parallelFor at once (each computing on its own thread), a job takes at most
+ * {@code threads / k - 1} helpers, so the threads at work stay within {@code threads}: two callers on a crew of
+ * two threads each compute alone, where a helper would make three threads share two cores. Helpers a job leaves
+ * out park at once instead of spinning.
  */
 final class WorkerCrew implements AutoCloseable {
     private final long spinNanos;
     private final Thread[] helpers;
     private final AtomicBoolean busy = new AtomicBoolean();
+    private final AtomicInteger callers = new AtomicInteger(); // calls inside parallelFor, nested ones included
     private final AtomicBoolean[] parked;
     private volatile Job current;
     private volatile boolean closed;
@@ -47,27 +53,36 @@ final class WorkerCrew implements AutoCloseable {
 
     /** Runs {@code task.accept(i)} for every i in [0, n); returns when all have ended. */
     void parallelFor(int n, IntConsumer task) {
-        if (n <= 1 || helpers.length == 0 || closed || !busy.compareAndSet(false, true)) {
-            for (int i = 0; i < n; i++) {
-                task.accept(i);
-            }
-            return;
-        }
+        int share = (helpers.length + 1) / callers.incrementAndGet() - 1; // helpers this call may take
         try {
-            Job job = new Job(++jobsStarted, n, task, Thread.currentThread());
-            current = job;
-            for (int h = 0; h < helpers.length; h++) {
-                if (parked[h].get()) {
-                    LockSupport.unpark(helpers[h]);
+            if (n <= 1 || share <= 0 || closed || !busy.compareAndSet(false, true)) {
+                for (int i = 0; i < n; i++) {
+                    task.accept(i);
                 }
+                return;
             }
-            job.drain();
-            job.awaitDone(spinNanos);
-            current = null;
-            job.rethrow();
+            try {
+                runWithHelpers(new Job(++jobsStarted, n, task, Thread.currentThread(), share));
+            } finally {
+                busy.set(false);
+            }
         } finally {
-            busy.set(false);
+            callers.decrementAndGet();
         }
+    }
+
+    // Publishes the job to helpers 0..job.helpers-1, works on it, and waits for the helpers' last tasks.
+    private void runWithHelpers(Job job) {
+        current = job;
+        for (int h = 0; h < job.helpers; h++) {
+            if (parked[h].get()) {
+                LockSupport.unpark(helpers[h]);
+            }
+        }
+        job.drain();
+        job.awaitDone(spinNanos);
+        current = null;
+        job.rethrow();
     }
 
     /** Stops the helpers once they are idle; later calls run inline. */
@@ -82,20 +97,24 @@ final class WorkerCrew implements AutoCloseable {
     // Keeps only the number of the last job it joined, so an ended job's task can be collected.
     private void helperLoop(int slot) {
         long joined = 0;
+        boolean leftOut = false;
         while (!closed) {
             Job job = current;
             if (isNewJob(job, joined)) {
                 joined = job.id;
-                job.drain();
-                continue;
+                leftOut = slot >= job.helpers;
+                if (!leftOut) {
+                    job.drain();
+                    continue;
+                }
             }
-            awaitNewJob(slot, joined);
+            awaitNewJob(slot, joined, leftOut ? 0 : spinNanos);
         }
     }
 
-    // Spins up to spinNanos for a job numbered after `joined`, then parks until parallelFor or close unparks it.
-    private void awaitNewJob(int slot, long joined) {
-        long deadline = System.nanoTime() + spinNanos;
+    // Spins up to `spin` ns for a job numbered after `joined`, then parks until parallelFor or close unparks it.
+    private void awaitNewJob(int slot, long joined, long spin) {
+        long deadline = System.nanoTime() + spin;
         while (!isNewJob(current, joined)) {
             if (closed) {
                 return;
@@ -109,7 +128,7 @@ final class WorkerCrew implements AutoCloseable {
                 LockSupport.park(this);
             }
             parked[slot].set(false);
-            deadline = System.nanoTime() + spinNanos;
+            deadline = System.nanoTime() + spin;
         }
     }
 
@@ -123,16 +142,18 @@ final class WorkerCrew implements AutoCloseable {
         private final int n;
         private final IntConsumer task;
         private final Thread caller;
+        private final int helpers; // helpers 0..helpers-1 take part
         private final AtomicInteger next = new AtomicInteger();
         private final AtomicInteger ended = new AtomicInteger();
         private final AtomicReference<Throwable> failure = new AtomicReference<>();
         private volatile boolean callerParked;
 
-        Job(long id, int n, IntConsumer task, Thread caller) {
+        Job(long id, int n, IntConsumer task, Thread caller, int helpers) {
             this.id = id;
             this.n = n;
             this.task = task;
             this.caller = caller;
+            this.helpers = helpers;
         }
 
         // Claims and runs tasks until none are left; after a failure, claimed tasks are only counted.

@@ -1,4 +1,4 @@
-// Test helpers for the CPU kernels: the two-sided tolerance assertion, padded arrays and seeded random data.
+// Test helpers for the CPU kernels: padded arrays, seeded random data, and the shared allclose on array regions.
 package dev.jlens.kernels.cpu;
 
 import static org.junit.jupiter.api.Assertions.fail;
@@ -7,10 +7,8 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
- * Asserts {@code |actual - expected| <= atol + rtol * |expected|} elementwise (NumPy/DJL allclose, two-sided: a
- * NaN or infinity must be matched by the same value). Failure messages name the op, the vector width, the shape
- * and each mismatching index with both values, list the first 5 pairs and the max abs diff, and stop listing
- * after 10 mismatches (llm.c test_gpt2 style).
+ * Kernel-test data: padded arrays with sentinels around each region, seeded random data, and the shared allclose
+ * ({@link dev.jlens.tensor.Close}) on array regions, labelled with the op, the vector width and the shape.
  */
 final class Close {
     /** fp32 elementwise tolerances (STYLE.md 5). */
@@ -23,38 +21,19 @@ final class Close {
     /** Value written around every region, checked after the kernel ran: kernels must not write outside it. */
     private static final float SENTINEL = -7777.25f;
     private static final int PAD = 4;
-    private static final int SHOWN = 10;
 
     private Close() {}
 
-    /** Asserts actual[aOff + i] is close to expected[eOff + i] for i &lt; n. */
+    /** {@link dev.jlens.tensor.Close}'s allclose on actual[aOff + i] vs expected[eOff + i], i &lt; n. */
     static void assertClose(String op, String shape, float[] expected, int eOff, float[] actual, int aOff, int n,
-            double atol, double rtol) {
-        int bad = 0;
-        double maxDiff = 0;
-        StringBuilder lines = new StringBuilder();
-        for (int i = 0; i < n; i++) {
-            float e = expected[eOff + i];
-            float a = actual[aOff + i];
-            boolean same = Float.compare(e, a) == 0 || e == a;
-            double diff = Math.abs((double) a - e);
-            if (!Double.isNaN(diff)) {
-                maxDiff = Math.max(maxDiff, diff);
-            }
-            if (!same && !(diff <= atol + rtol * Math.abs(e)) && ++bad <= SHOWN) {
-                lines.append(String.format("%n  [%d] expected %s actual %s diff %.3g", i, e, a, diff));
-            }
-        }
-        if (bad > 0) {
-            fail(String.format("%s width=%d %s: %d of %d outside |a-b| <= %.1g + %.1g*|b|, max abs diff %.3g%s%n"
-                    + "  first pairs (expected, actual): %s", op, VectorWidth.bits(), shape, bad, n, atol, rtol,
-                    maxDiff, lines, firstPairs(expected, eOff, actual, aOff, n)));
-        }
+            double rtol, double atol) {
+        dev.jlens.tensor.Close.assertClose(op + " width=" + VectorWidth.bits() + " " + shape, expected, eOff, actual,
+                aOff, n, rtol, atol);
     }
 
     /** {@link #assertClose} with the fp32 elementwise tolerances. */
     static void assertClose(String op, String shape, float[] expected, int eOff, float[] actual, int aOff, int n) {
-        assertClose(op, shape, expected, eOff, actual, aOff, n, ATOL, RTOL);
+        assertClose(op, shape, expected, eOff, actual, aOff, n, RTOL, ATOL);
     }
 
     /** A new array of off + n + PAD floats, all SENTINEL. */
@@ -82,13 +61,5 @@ final class Close {
                         VectorWidth.bits(), shape, a[i], i, off, off + n));
             }
         }
-    }
-
-    private static String firstPairs(float[] expected, int eOff, float[] actual, int aOff, int n) {
-        StringBuilder s = new StringBuilder();
-        for (int i = 0; i < Math.min(5, n); i++) {
-            s.append(String.format("(%s, %s) ", expected[eOff + i], actual[aOff + i]));
-        }
-        return s.toString().trim();
     }
 }

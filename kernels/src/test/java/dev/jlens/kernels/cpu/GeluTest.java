@@ -31,7 +31,7 @@ class GeluTest {
         float[] actual = new float[in.length];
         Gelu.geluNewScalar(expected, 0, in, 0, in.length);
         Gelu.geluNew(actual, 0, in, 0, in.length);
-        assertClose("geluNew", "[huge |x|]", expected, 0, actual, 0, in.length, 0, 1e-6);
+        assertClose("geluNew", "[huge |x|]", expected, 0, actual, 0, in.length, 1e-6, 0);
         assertArrayEquals(new float[] {20f, 0f, 1e4f, 0f, 1e20f, 0f, Float.MAX_VALUE, 0f, 5e-31f, -5e-31f, 0f},
                 expected, 1e-36f);
     }

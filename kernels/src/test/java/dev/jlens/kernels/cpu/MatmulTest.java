@@ -4,7 +4,6 @@ package dev.jlens.kernels.cpu;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.Arrays;
 import java.util.Random;
@@ -191,28 +190,11 @@ class MatmulTest {
         return x;
     }
 
-    /** |got - want| <= atol(K) + rtol * |want| for all of C[M, N]; reports up to 10 mismatches and the max diff. */
+    /** |got - want| <= atol(K) + rtol * |want| for all of C[M, N], rows wantLd and gotLd floats apart. */
     private static void assertClose(String what, int m, int n, int k, float[] want, int wantOff, int wantLd,
                                     float[] got, int gotOff, int gotLd) {
-        double atol = atol(k);
-        StringBuilder report = new StringBuilder();
-        int mismatches = 0;
-        double maxDiff = 0;
-        for (int i = 0; i < m; i++) {
-            for (int j = 0; j < n; j++) {
-                float w = want[wantOff + i * wantLd + j];
-                float g = got[gotOff + i * gotLd + j];
-                double diff = Math.abs((double) g - w);
-                maxDiff = Double.isNaN(diff) ? Double.NaN : Math.max(maxDiff, diff);
-                if (!(diff <= atol + RTOL * Math.abs(w)) && ++mismatches <= 10) {
-                    report.append(String.format("%n  C[%d, %d]: got %s, want %s (diff %.3g)", i, j, g, w, diff));
-                }
-            }
-        }
-        if (mismatches > 0) {
-            fail(String.format("Matmul %s at %d bits, M=%d N=%d K=%d: %d of %d elements differ beyond atol %.2g + "
-                    + "rtol %.0g*|want|, max |diff| %.3g:%s", what, VectorWidth.bits(), m, n, k, mismatches, m * n,
-                    atol, RTOL, maxDiff, report));
-        }
+        String label = String.format("Matmul %s at %d bits, M=%d N=%d K=%d", what, VectorWidth.bits(), m, n, k);
+        dev.jlens.tensor.Close.assertClose(label, new int[] {m, n}, i -> want[wantOff + i / n * wantLd + i % n],
+                i -> got[gotOff + i / n * gotLd + i % n], RTOL, atol(k));
     }
 }

@@ -44,7 +44,7 @@ class ReductionsTest {
         Reductions.sumScalar(expected, 0, in, OFF_A, 1, n);
         Reductions.sum(actual, 0, in, OFF_A, 1, n);
         // blocked float lanes: relative error about BLOCK / lanes * 2^-24, far below the 1e-5 default
-        assertClose("sum", "[rows=1, n=2^20]", expected, 0, actual, 0, 1, 0, 1e-5);
+        assertClose("sum", "[rows=1, n=2^20]", expected, 0, actual, 0, 1, 1e-5, 0);
     }
 
     @Test
@@ -100,7 +100,7 @@ class ReductionsTest {
         twin.run(expected, OFF_OUT, in, OFF_A, rows, n);
         kernel.run(actual, OFF_OUT, in, OFF_A, rows, n);
         String shape = "[rows=" + rows + ", n=" + n + "]";
-        assertClose(op, shape, expected, OFF_OUT, actual, OFF_OUT, rows, atol, Close.RTOL);
+        assertClose(op, shape, expected, OFF_OUT, actual, OFF_OUT, rows, Close.RTOL, atol);
         assertUntouched(op, shape, actual, OFF_OUT, rows);
     }
 

@@ -14,6 +14,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
@@ -129,6 +130,32 @@ class WorkerCrewTest {
             b.join(HANG);
             assertTrue(!a.isAlive() && !b.isAlive(), "two callers still running after " + HANG);
             assertEquals(0, wrong.get(), "tasks that did not run exactly once");
+        }
+    }
+
+    @ParameterizedTest(name = "crew of {0} threads")
+    @CsvSource({"2,1", "4,2"})
+    void whileAnotherCallerComputesAJobTakesItsShareOfTheThreads(int threads, int share) throws Exception {
+        try (WorkerCrew crew = new WorkerCrew("test-crew", threads, 0)) {
+            CountDownLatch inside = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            Thread rival = Thread.ofPlatform().start(() -> crew.parallelFor(1, i -> { // computes on its own thread
+                inside.countDown();
+                awaitUninterruptibly(release);
+            }));
+            inside.await();
+            Set<String> names = ConcurrentHashMap.newKeySet();
+            CountDownLatch started = new CountDownLatch(share); // the share must all take part, or this hangs
+            assertTimeoutPreemptively(HANG, () -> crew.parallelFor(16, i -> {
+                names.add(Thread.currentThread().getName());
+                started.countDown();
+                awaitUninterruptibly(started);
+                LockSupport.parkNanos(2_000_000); // time for helpers beyond the share to join, were they called
+            }));
+            release.countDown();
+            rival.join(HANG);
+            assertEquals(share, names.size(), threads + " threads shared by 2 callers: threads that ran the job "
+                    + names);
         }
     }
 

@@ -8,6 +8,7 @@ import dev.jlens.model.HookedGpt2;
 import dev.jlens.model.TinyModels;
 import dev.jlens.model.config.Gpt2Config;
 import dev.jlens.model.weights.StateDict;
+import dev.jlens.tensor.Close;
 import dev.jlens.tensor.Tensor;
 
 /** A tiny random GPT-2 with sharp attention, random token pairs and log-prob metrics. */
@@ -56,10 +57,9 @@ final class PatchingFixtures {
         return (float) (sum / (target.length * positions.length));
     }
 
+    /** fast within {@link #ATOL} of naive, elementwise. */
     static void assertClose(String what, Tensor naive, Tensor fast) {
-        double diff = naive.maxAbsDiff(fast);
-        assertTrue(diff <= ATOL, what + ": max |fast - naive| = " + diff + " > " + ATOL + "; naive " + naive
-                + ", fast " + fast);
+        Close.assertClose(what + ": fast vs naive", naive, fast, 0, ATOL);
     }
 
     static void assertNoHooks(HookedGpt2 model) {
