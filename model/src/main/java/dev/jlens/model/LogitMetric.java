@@ -2,6 +2,7 @@
 package dev.jlens.model;
 
 import dev.jlens.tensor.Tensor;
+import java.util.Arrays;
 
 /**
  * A one-element tensor computed from the logits [batch, pos, d_vocab] with tensor ops, so a gradient run can
@@ -24,6 +25,22 @@ public interface LogitMetric {
     /** Mean over the batch of log_softmax(logits)[b, pos, target] (pos negative counts from the end). */
     static LogitMetric meanLogProb(int pos, int target) {
         return logits -> logits.select(1, pos).logSoftmax(-1).select(1, target).mean(0);
+    }
+
+    /**
+     * Mean over the batch of log_softmax(logits)[b, positions[b], target]: each row read at its own position (a
+     * left-padded batch's rows end at the same position but start at different ones).
+     */
+    static LogitMetric meanLogProb(int[] positions, int target) {
+        return logits -> {
+            int vocab = logits.size(2);
+            float[] index = new float[positions.length * vocab]; // [batch, 1, vocab]: row b reads positions[b]
+            for (int b = 0; b < positions.length; b++) {
+                Arrays.fill(index, b * vocab, (b + 1) * vocab, positions[b]);
+            }
+            return logits.gather(1, Tensor.of(index, positions.length, 1, vocab)).select(1, 0).logSoftmax(-1)
+                    .select(1, target).mean(0);
+        };
     }
 
     /**

@@ -168,7 +168,8 @@ final class Commands {
                     gradients --model M --tokens IDS [--tokens ...] --target ID --pos P --hooks NAME[,NAME...]
                     [--no-processing] --out DIR""", """
                             d metric / d activation at each hook (TL's shape, float32) as DIR/NAME.npy, for
-                            metric = mean over the batch of log_softmax(logits)[b, P, ID] (reverse mode)
+                            metric = mean over the batch of log_softmax(logits)[b, P, ID] (reverse mode); rows of
+                            different lengths are left-padded and masked, P counting within each row
                             """,
                     List.of("./jlens gradients --model gpt2 --tokens 50256,464,3290 --target 318 --pos -1 \\\n"
                             + "      --hooks hook_embed,blocks.0.hook_resid_pre,blocks.5.attn.hook_z --out grads")),
