@@ -62,14 +62,36 @@ public interface LogitMetric {
 
     /** Mean over the batch and {@code positions} of log_softmax(logits)[b, p, tokens[b][p + 1]] (next-token log p). */
     static LogitMetric meanLogProbOfNext(int[] positions, int[][] tokens) {
-        float[] ids = new float[tokens.length * positions.length];
+        return meanLogProbOfNext(positions, tokens, null);
+    }
+
+    /**
+     * {@link #meanLogProbOfNext(int[], int[][])} over the reads that {@code counted} [batch][positions] keeps (a
+     * padded batch: where p and p + 1 are real tokens; null keeps all).
+     */
+    static LogitMetric meanLogProbOfNext(int[] positions, int[][] tokens, boolean[][] counted) {
+        int reads = tokens.length * positions.length;
+        float[] ids = new float[reads];
+        float[] weights = new float[reads]; // 1 / (number counted) where counted, else 0
+        int count = 0;
         for (int b = 0; b < tokens.length; b++) {
             for (int i = 0; i < positions.length; i++) {
                 ids[b * positions.length + i] = tokens[b][positions[i] + 1];
+                boolean kept = counted == null || counted[b][i];
+                weights[b * positions.length + i] = kept ? 1 : 0;
+                count += kept ? 1 : 0;
             }
         }
+        if (count == 0) {
+            throw new IllegalArgumentException("no position to score: every read position is a pad");
+        }
+        for (int r = 0; r < reads; r++) {
+            weights[r] /= count;
+        }
         Tensor index = Tensor.of(ids, tokens.length, positions.length, 1);
-        return logits -> logits.indexSelect(1, positions).logSoftmax(-1).gather(2, index).reshape(-1).mean(0);
+        Tensor weight = Tensor.of(weights, reads);
+        return logits -> logits.indexSelect(1, positions).logSoftmax(-1).gather(2, index).reshape(-1).mul(weight)
+                .sum(0);
     }
 
     /** (m - corrupted) / (clean - corrupted): 0 at the corrupted baseline, 1 at the clean one. */
