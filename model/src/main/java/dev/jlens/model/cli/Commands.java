@@ -136,9 +136,9 @@ final class Commands {
                     List.of("./jlens export-activations --model gpt2 --corpus docs/ --hooks blocks.6.hook_resid_post "
                             + "--positions -1 --out acts")),
             new Spec("patch-dataset", Set.of("--model", "--pairs", "--act", "--out"),
-                    Set.of("--by-pos", "--naive", "--no-processing", "--overwrite"), """
-                    patch-dataset --model M --pairs PAIRS.jsonl --act A [--by-pos] [--naive] [--no-processing]
-                    [--overwrite] --out DIR""", """
+                    Set.of("--by-pos", "--naive", "--attribution", "--no-processing", "--overwrite"), """
+                    patch-dataset --model M --pairs PAIRS.jsonl --act A [--by-pos] [--naive | --attribution]
+                    [--no-processing] [--overwrite] --out DIR""", """
                             the patch sweep of --act (as in patch) for every line {"clean": ..., "corrupted": ...,
                             "answers": [correct, incorrect]} with the normalised logit difference at the last position;
                             writes each pair's result (DIR/shards/shard-N.npy, line order) and their mean and

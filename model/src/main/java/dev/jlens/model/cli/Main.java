@@ -206,7 +206,7 @@ public final class Main {
             case "patch-dataset" -> {
                 var r = DatasetPatching.run(load(a, a.require("--model"), a.has("--no-processing"), env),
                         Path.of(a.require("--pairs")), new DatasetPatching.Options(a.require("--act"),
-                                a.has("--by-pos"), a.has("--naive"), a.has("--overwrite")),
+                                a.has("--by-pos"), a.has("--naive"), a.has("--attribution"), a.has("--overwrite")),
                         Path.of(a.require("--out")));
                 System.out.println(r.type().tlFunction() + " over " + r.lines().size() + " pairs: result "
                         + r.mean().shapeString() + "; wrote " + Path.of(a.require("--out")).resolve("mean.npy")
