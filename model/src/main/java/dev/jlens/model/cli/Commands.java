@@ -137,7 +137,7 @@ final class Commands {
                             + "--positions -1 --out acts")),
             new Spec("patch-dataset", Set.of("--model", "--pairs", "--act", "--out"),
                     Set.of("--by-pos", "--naive", "--attribution", "--no-processing", "--overwrite"), """
-                    patch-dataset --model M --pairs PAIRS.jsonl --act A [--by-pos] [--naive | --attribution]
+                    patch-dataset --model M --pairs PAIRS.jsonl --act A [--by-pos] [--naive] [--attribution]
                     [--no-processing] [--overwrite] --out DIR""", """
                             the patch sweep of --act (as in patch) for every line {"clean": ..., "corrupted": ...,
                             "answers": [correct, incorrect]} with the normalised logit difference at the last position;
