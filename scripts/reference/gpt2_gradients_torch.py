@@ -5,6 +5,7 @@ jlens' backward.
     python3 scripts/reference/gpt2_gradients_torch.py --model DIR --tokens 5,17,3 [--tokens ...] --target ID \
         --pos P --hooks NAME[,NAME...] --out DIR [--dtype float64|float32]
     python3 scripts/reference/gpt2_gradients_torch.py --make-fixture DIR
+    python3 scripts/reference/gpt2_gradients_torch.py --make-bwd-hook-fixture DIR --model FIXTURE_DIR
 
 Reads a Hugging Face GPT-2 folder (config.json, model.safetensors, parsed by scripts/reference/gpt2_numpy.py)
 and runs the forward written after TransformerLens' GPT-2 components (embed.py, pos_embed.py, layer_norm.py,
@@ -14,6 +15,9 @@ log_softmax(logits)[b, P, ID]; one .npy per hook point, named by the hook, holds
 shape. ln1 runs once per block here (TL calls it three times, for q, k and v): its gradient is the sum of TL's
 three, the total derivative jlens reports. --make-fixture writes a small random checkpoint (make_gpt2_checkpoint's
 weights at a micro shape) and float64 goldens for a fixed input into DIR, with FIXTURE.txt saying how.
+--make-bwd-hook-fixture writes goldens of the same input with backward hooks attached the way TransformerLens
+attaches them (HookPoint.add_hook(dir="bwd"): a full backward hook on an identity module that gets grad_output
+and returns a replacement of grad_input), one folder per case of BWD_HOOK_CASES.
 """
 import argparse
 import json
@@ -39,6 +43,28 @@ FIXTURE_HOOKS = ["hook_embed", "hook_pos_embed", "blocks.0.hook_resid_pre", "blo
                  "blocks.0.hook_mlp_out", "blocks.1.hook_resid_pre", "blocks.1.attn.hook_pattern",
                  "blocks.1.attn.hook_z", "blocks.1.hook_resid_post", "ln_final.hook_scale",
                  "ln_final.hook_normalized"]
+
+
+# d metric / d activation under TL backward hooks at blocks.0.hook_resid_mid, in registration order:
+# "by_pos" multiplies the gradient at position p by p + 1, "times3" multiplies it by 3.
+BWD_HOOK_POINT = "blocks.0.hook_resid_mid"
+BWD_HOOK_FNS = {"by_pos": lambda g: g * torch.arange(1, g.shape[1] + 1, dtype=g.dtype).reshape(1, -1, 1),
+                "times3": lambda g: g * 3}
+BWD_HOOK_CASES = {"by_pos": ["by_pos"], "by_pos_then_times3": ["by_pos", "times3"]}
+BWD_HOOK_GRADS = ["hook_embed", "blocks.0.hook_resid_pre", "blocks.0.hook_resid_mid", "blocks.1.hook_resid_pre"]
+
+
+class HookPoint(torch.nn.Module):
+    """TL's HookPoint: an identity module; add_bwd_hook mirrors add_hook(hook, dir="bwd")."""
+
+    def forward(self, x):
+        return x
+
+    def add_bwd_hook(self, fn):
+        def full_hook(module, grad_input, grad_output):
+            out = fn(grad_output[0])  # TL passes grad_output; torch gives every hook the same one
+            return None if out is None else (out,)
+        self.register_full_backward_hook(full_hook)
 
 
 def layer_norm(x, w, b, eps, name, hooks):
@@ -84,15 +110,24 @@ def forward(w, cfg, tokens, hooks):
     return x @ w["wte.weight"].T
 
 
-def gradients(model_dir, tokens, target, pos, names, dtype):
-    """{hook name: d metric / d activation} for metric = mean_b log_softmax(logits)[b, pos, target]."""
+def gradients(model_dir, tokens, target, pos, names, dtype, bwd_hooks=None):
+    """{hook name: d metric / d activation} for metric = mean_b log_softmax(logits)[b, pos, target]; bwd_hooks maps
+    hook names to TL backward hook functions, attached in order (the kept gradient there is the one arriving)."""
     with open(os.path.join(model_dir, "config.json")) as f:
         cfg = json.load(f)
     raw = gpt2_numpy.load_safetensors(os.path.join(model_dir, "model.safetensors"), np.float64)
     w = {k: torch.tensor(v, dtype=dtype) for k, v in raw.items()}
     kept = {}
 
+    points = {}
+    for name, fns in (bwd_hooks or {}).items():
+        points[name] = HookPoint()
+        for fn in fns:
+            points[name].add_bwd_hook(fn)
+
     def hooks(name, t):
+        if name in points:
+            t = points[name](t)
         if name in names:
             t.retain_grad() if t.requires_grad else t.requires_grad_()
             kept.setdefault(name, t)
@@ -128,9 +163,24 @@ def make_fixture(out):
                 + "hooks " + ",".join(FIXTURE_HOOKS) + "\n")
 
 
+def make_bwd_hook_fixture(out, model_dir):
+    for case, fns in BWD_HOOK_CASES.items():
+        grads, _ = gradients(model_dir, FIXTURE_TOKENS, FIXTURE_TARGET, FIXTURE_POS, BWD_HOOK_GRADS, torch.float64,
+                             {BWD_HOOK_POINT: [BWD_HOOK_FNS[f] for f in fns]})
+        os.makedirs(os.path.join(out, case), exist_ok=True)
+        for name, g in grads.items():
+            np.save(os.path.join(out, case, name + ".npy"), g)
+    with open(os.path.join(out, "FIXTURE.txt"), "w") as f:
+        f.write("made by scripts/reference/gpt2_gradients_torch.py --make-bwd-hook-fixture (torch "
+                + torch.__version__ + ", float64) on the torch-gradients fixture's model, tokens, target and pos\n"
+                + "backward hooks at " + BWD_HOOK_POINT + " as TL's add_hook(dir='bwd'), in order, per folder: "
+                + json.dumps(BWD_HOOK_CASES) + "; by_pos: gradient at position p times p + 1; times3: times 3\n")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--make-fixture")
+    ap.add_argument("--make-bwd-hook-fixture")
     ap.add_argument("--model")
     ap.add_argument("--tokens", action="append", type=gpt2_numpy.ids)
     ap.add_argument("--target", type=int)
@@ -141,6 +191,9 @@ def main():
     args = ap.parse_args()
     if args.make_fixture:
         make_fixture(args.make_fixture)
+        return
+    if args.make_bwd_hook_fixture:
+        make_bwd_hook_fixture(args.make_bwd_hook_fixture, args.model)
         return
     grads, _ = gradients(args.model, args.tokens, args.target, args.pos, args.hooks.split(","),
                          getattr(torch, args.dtype))

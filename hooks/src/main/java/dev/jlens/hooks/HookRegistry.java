@@ -49,21 +49,36 @@ public final class HookRegistry {
 
     /** Adds a temporary hook at one hook point; it stays until {@link #resetHooks} or the handle is closed. */
     public HookHandle addHook(String name, HookFn fn) {
-        return hookPoint(name).add(fn, false);
+        return addHook(name, fn, HookDir.FWD);
     }
 
     /** Adds a temporary hook at every hook point whose name passes {@code filter}. */
     public HookHandle addHook(NameFilter filter, HookFn fn) {
-        List<HookHandle> handles = matching(filter).stream().map(hp -> hp.add(fn, false)).toList();
+        return addHook(filter, fn, HookDir.FWD);
+    }
+
+    /** Adds a temporary hook for pass {@code dir} at one hook point (TL add_hook(name, hook, dir)). */
+    public HookHandle addHook(String name, HookFn fn, HookDir dir) {
+        return hookPoint(name).add(fn, false, dir);
+    }
+
+    /** Adds a temporary hook for pass {@code dir} at every hook point whose name passes {@code filter}. */
+    public HookHandle addHook(NameFilter filter, HookFn fn, HookDir dir) {
+        List<HookHandle> handles = matching(filter).stream().map(hp -> hp.add(fn, false, dir)).toList();
         return () -> handles.forEach(HookHandle::close);
     }
 
     /** Adds a permanent hook: it survives {@code resetHooks(false)}. */
     public HookHandle addPermaHook(String name, HookFn fn) {
-        return hookPoint(name).add(fn, true);
+        return addPermaHook(name, fn, HookDir.FWD);
     }
 
-    /** Removes every temporary hook, and the permanent ones too when {@code includingPermanent}. */
+    /** Adds a permanent hook for pass {@code dir} (TL add_perma_hook(name, hook, dir)). */
+    public HookHandle addPermaHook(String name, HookFn fn, HookDir dir) {
+        return hookPoint(name).add(fn, true, dir);
+    }
+
+    /** Removes every temporary hook of both passes, and the permanent ones too when {@code includingPermanent}. */
     public void resetHooks(boolean includingPermanent) {
         hookDict.values().forEach(hp -> hp.removeHooks(includingPermanent));
     }

@@ -4,17 +4,16 @@ package dev.jlens.model;
 
 import dev.jlens.hooks.ActivationCache;
 import dev.jlens.hooks.FwdHook;
+import dev.jlens.hooks.HookFn;
 import dev.jlens.hooks.HookHandle;
 import dev.jlens.hooks.HookPoint;
 import dev.jlens.hooks.NameFilter;
 import dev.jlens.model.config.Gpt2Config;
-import dev.jlens.tensor.Shape;
 import dev.jlens.tensor.Tensor;
 import dev.jlens.tensor.autograd.Tape;
 import dev.jlens.tensor.backend.Backends;
 import dev.jlens.tensor.storage.DeviceStorage;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +31,10 @@ public final class GradientRun {
     /**
      * d metric(logits) / d activation for every hook passing {@code keep}; every name in {@code required} must be
      * reached by the run (else the error says why); {@code fwdHooks} apply to the forward, {@code bwdHooks}
-     * (TL's bwd_hooks: a null return observes, a tensor of the same shape replaces) to the backward.
+     * (TL's bwd_hooks: a null return observes, a tensor of the same shape replaces) to the backward after the
+     * model's persistent backward hooks ({@link HookPoint#backward}: each sees the gradient arriving at its hook
+     * point, the last replacement flows on). A kept gradient is the one arriving at its hook point, before any
+     * hook there replaced it (TL's incl_bwd cache hook gets grad_output, whatever other hooks return).
      */
     public static Gradients run(HookedGpt2 model, int[][] tokens, RunOptions options, LogitMetric metric,
             NameFilter keep, List<String> required, List<FwdHook> fwdHooks, List<FwdHook> bwdHooks) {
@@ -40,7 +42,7 @@ public final class GradientRun {
         checkHost(model);
         Tape tape = new Tape(model.backend());
         List<FwdHook> hooks = new ArrayList<>(fwdHooks);
-        hooks.add(FwdHook.of(name -> isInput(name) || keep.test(name) || hooked(bwdHooks, name), (act, hook) -> {
+        hooks.add(FwdHook.of(name -> isInput(name) || keep.test(name) || hooked(model, bwdHooks, name), (act, hook) -> {
             tape.mark(hook.name(), act);
             return null;
         }));
@@ -62,18 +64,12 @@ public final class GradientRun {
             }
         }
         Map<String, Tensor> grads = new LinkedHashMap<>();
-        tape.backward(value, (name, g) -> {
-            Tensor flowing = g;
-            HookPoint point = model.hookPoint(name);
-            for (FwdHook h : bwdHooks) {
-                if (h.filter().test(name)) {
-                    flowing = replaced(name, flowing, h.fn().apply(flowing, point));
-                }
-            }
+        tape.backward(value, (name, arriving) -> {
             if (keep.test(name)) {
-                grads.merge(name, flowing, Tensor::add);
+                grads.merge(name, arriving, Tensor::add);
             }
-            return flowing == g ? null : flowing;
+            List<HookFn> runHooks = bwdHooks.stream().filter(h -> h.filter().test(name)).map(FwdHook::fn).toList();
+            return model.hookPoint(name).backward(arriving, runHooks);
         });
         return new Gradients(out, value.item(), grads);
     }
@@ -95,24 +91,13 @@ public final class GradientRun {
         return new CachedRun(g.output(), removeBatchDim ? all.removeBatchDim() : all);
     }
 
-    private static Tensor replaced(String name, Tensor current, Tensor returned) {
-        if (returned == null) {
-            return current;
-        }
-        if (!Arrays.equals(returned.shape(), current.shape())) {
-            throw new IllegalStateException("backward hook on " + name + " returned shape "
-                    + Shape.str(returned.shape()) + " but the gradient has shape " + Shape.str(current.shape())
-                    + "; return null to observe or a tensor of the same shape to replace");
-        }
-        return returned;
-    }
-
     private static boolean isInput(String name) {
         return name.equals("hook_embed") || name.equals("hook_pos_embed");
     }
 
-    private static boolean hooked(List<FwdHook> hooks, String name) {
-        return hooks.stream().anyMatch(h -> h.filter().test(name));
+    /** True when a persistent backward hook of the model or one of the run's is on hook {@code name}. */
+    private static boolean hooked(HookedGpt2 model, List<FwdHook> hooks, String name) {
+        return model.hookPoint(name).hasBackwardHooks() || hooks.stream().anyMatch(h -> h.filter().test(name));
     }
 
     private static void checkHost(HookedGpt2 model) {

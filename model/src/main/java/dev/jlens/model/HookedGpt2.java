@@ -3,6 +3,7 @@ package dev.jlens.model;
 
 import dev.jlens.hooks.ActivationCache;
 import dev.jlens.hooks.FwdHook;
+import dev.jlens.hooks.HookDir;
 import dev.jlens.hooks.HookFn;
 import dev.jlens.hooks.HookHandle;
 import dev.jlens.hooks.HookPoint;
@@ -445,12 +446,31 @@ public final class HookedGpt2 implements HookedModule {
         return registry.addHook(filter, fn);
     }
 
+    /**
+     * TL add_hook(name, hook, dir): with {@link HookDir#BWD} a backward hook that every gradient run of any thread
+     * calls with the gradient arriving at the hook point (null observes, a tensor of its shape replaces what flows
+     * on; see {@link HookPoint#backward}); it stays until {@link #resetHooks} or its handle closes.
+     */
+    public HookHandle addHook(String name, HookFn fn, HookDir dir) {
+        return registry.addHook(name, fn, dir);
+    }
+
+    /** {@link #addHook(String, HookFn, HookDir)} at every hook point whose name passes {@code filter}. */
+    public HookHandle addHook(NameFilter filter, HookFn fn, HookDir dir) {
+        return registry.addHook(filter, fn, dir);
+    }
+
     /** Adds a permanent hook (survives {@code resetHooks(false)}). */
     public HookHandle addPermaHook(String name, HookFn fn) {
         return registry.addPermaHook(name, fn);
     }
 
-    /** Removes temporary hooks, and permanent ones when {@code includingPermanent}. */
+    /** Adds a permanent hook for pass {@code dir} (TL add_perma_hook(name, hook, dir)). */
+    public HookHandle addPermaHook(String name, HookFn fn, HookDir dir) {
+        return registry.addPermaHook(name, fn, dir);
+    }
+
+    /** Removes temporary hooks of both passes, and permanent ones when {@code includingPermanent}. */
     public void resetHooks(boolean includingPermanent) {
         registry.resetHooks(includingPermanent);
     }

@@ -2,6 +2,7 @@
 package dev.jlens.model;
 
 import dev.jlens.tensor.Tensor;
+import java.util.Arrays;
 
 /**
  * A one-element tensor computed from the logits [batch, pos, d_vocab] with tensor ops, so a gradient run can
@@ -27,6 +28,22 @@ public interface LogitMetric {
     }
 
     /**
+     * Mean over the batch of log_softmax(logits)[b, positions[b], target]: each row read at its own position (a
+     * left-padded batch's rows end at the same position but start at different ones).
+     */
+    static LogitMetric meanLogProb(int[] positions, int target) {
+        return logits -> {
+            int vocab = logits.size(2);
+            float[] index = new float[positions.length * vocab]; // [batch, 1, vocab]: row b reads positions[b]
+            for (int b = 0; b < positions.length; b++) {
+                Arrays.fill(index, b * vocab, (b + 1) * vocab, positions[b]);
+            }
+            return logits.gather(1, Tensor.of(index, positions.length, 1, vocab)).select(1, 0).logSoftmax(-1)
+                    .select(1, target).mean(0);
+        };
+    }
+
+    /**
      * Mean over the batch of logits[b, pos, answers[b][0]] - logits[b, pos, answers[b][1]]: the logit difference of
      * each prompt's (correct, incorrect) pair.
      */
@@ -45,14 +62,36 @@ public interface LogitMetric {
 
     /** Mean over the batch and {@code positions} of log_softmax(logits)[b, p, tokens[b][p + 1]] (next-token log p). */
     static LogitMetric meanLogProbOfNext(int[] positions, int[][] tokens) {
-        float[] ids = new float[tokens.length * positions.length];
+        return meanLogProbOfNext(positions, tokens, null);
+    }
+
+    /**
+     * {@link #meanLogProbOfNext(int[], int[][])} over the reads that {@code counted} [batch][positions] keeps (a
+     * padded batch: where p and p + 1 are real tokens; null keeps all).
+     */
+    static LogitMetric meanLogProbOfNext(int[] positions, int[][] tokens, boolean[][] counted) {
+        int reads = tokens.length * positions.length;
+        float[] ids = new float[reads];
+        float[] weights = new float[reads]; // 1 / (number counted) where counted, else 0
+        int count = 0;
         for (int b = 0; b < tokens.length; b++) {
             for (int i = 0; i < positions.length; i++) {
                 ids[b * positions.length + i] = tokens[b][positions[i] + 1];
+                boolean kept = counted == null || counted[b][i];
+                weights[b * positions.length + i] = kept ? 1 : 0;
+                count += kept ? 1 : 0;
             }
         }
+        if (count == 0) {
+            throw new IllegalArgumentException("no position to score: every read position is a pad");
+        }
+        for (int r = 0; r < reads; r++) {
+            weights[r] /= count;
+        }
         Tensor index = Tensor.of(ids, tokens.length, positions.length, 1);
-        return logits -> logits.indexSelect(1, positions).logSoftmax(-1).gather(2, index).reshape(-1).mean(0);
+        Tensor weight = Tensor.of(weights, reads);
+        return logits -> logits.indexSelect(1, positions).logSoftmax(-1).gather(2, index).reshape(-1).mul(weight)
+                .sum(0);
     }
 
     /** (m - corrupted) / (clean - corrupted): 0 at the corrupted baseline, 1 at the clean one. */

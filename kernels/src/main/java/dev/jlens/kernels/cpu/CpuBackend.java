@@ -245,6 +245,15 @@ public final class CpuBackend implements Backend {
     }
 
     @Override
+    public Tensor geluNewBackward(Tensor x, Tensor g) {
+        Tensor xd = Layouts.dense(x);
+        Tensor gd = Layouts.dense(g);
+        float[] out = new float[xd.numel()];
+        Gelu.geluNewBackward(out, 0, xd.heapArray(), xd.offset(), gd.heapArray(), gd.offset(), out.length);
+        return Tensor.of(out, x.shape());
+    }
+
+    @Override
     public Tensor causalAttention(Tensor q, Tensor k, Tensor v, Tensor keyMask, float scale) {
         Tensor qd = Layouts.dense(q); // [B, Pq, H, E]
         Tensor kd = Layouts.dense(k); // [B, Pk, H, E]

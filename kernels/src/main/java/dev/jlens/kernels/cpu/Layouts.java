@@ -73,6 +73,12 @@ final class Layouts {
                     System.arraycopy(src.heapArray(), s.position(), dst.heapArray(), d.position(), row);
                 }
             }
+        } else if (rowsOfOneValue(dst, src)) { // a broadcast [..., 1]: fill each row
+            int row = dst.size(-1);
+            StridedCursor s = new StridedCursor(src.select(-1, 0));
+            for (StridedCursor d = new StridedCursor(dst.select(-1, 0)); d.hasElement(); d.next(), s.next()) {
+                Arrays.fill(dst.heapArray(), d.position(), d.position() + row, src.storage().get(s.position()));
+            }
         } else if (n > 0) {
             StridedCursor s = new StridedCursor(src);
             for (StridedCursor d = new StridedCursor(dst); d.hasElement(); d.next(), s.next()) {
@@ -118,6 +124,12 @@ final class Layouts {
                 || src.storage() instanceof SegmentStorage s && s.dtype() == DType.F32;
         return source && dst.storage() instanceof HeapStorage && dst.rank() > 0 && dst.size(-1) > 0
                 && dst.stride(-1) == 1 && src.stride(-1) == 1;
+    }
+
+    /** True when dst has unit-stride heap rows and src repeats one value along each (stride 0). */
+    private static boolean rowsOfOneValue(Tensor dst, Tensor src) {
+        return dst.storage() instanceof HeapStorage && dst.rank() > 0 && dst.size(-1) > 0 && dst.stride(-1) == 1
+                && src.stride(-1) == 0;
     }
 
     private static boolean bothHeap(Tensor a, Tensor b) {

@@ -6,6 +6,7 @@ import static dev.jlens.kernels.cpu.Close.OFF_OUT;
 import static dev.jlens.kernels.cpu.Close.assertClose;
 import static dev.jlens.kernels.cpu.Close.assertUntouched;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -44,6 +45,42 @@ class GeluTest {
         // 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))) evaluated in float64
         float[] expected = {0f, 0.8411919906f, -0.1588080094f, 1.9545976941f, -0.0036373921f, 0.3457140098f};
         assertArrayEquals(expected, out, 1e-7f);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 7, 9, 33, 1000, 100_003})
+    void backwardIsItsScalarTwinBitForBitAndTheDerivative(int n) {
+        float[] x = Close.random(31L * n, OFF_A, n, -25f, 25f);
+        float[] g = Close.random(37L * n, OFF_A, n, -2f, 2f);
+        float[] twin = new float[OFF_OUT + n];
+        float[] actual = new float[OFF_OUT + n];
+        Gelu.geluNewBackwardTwin(twin, OFF_OUT, x, OFF_A, g, OFF_A, 0, n);
+        Gelu.geluNewBackward(actual, OFF_OUT, x, OFF_A, g, OFF_A, n);
+        assertArrayEquals(twin, actual); // one arithmetic: the vector loop is its twin, whatever the tier or width
+        for (int i = 0; i < n; i++) { // g d/dx 0.5 x (1 + tanh(c (x + a x^3))) in double
+            double v = x[OFF_A + i];
+            double c = Math.sqrt(2 / Math.PI);
+            double t = Math.tanh(c * (v + 0.044715 * v * v * v));
+            double d = 0.5 * (1 + t) + 0.5 * v * (1 - t * t) * c * (1 + 3 * 0.044715 * v * v);
+            assertEquals(g[OFF_A + i] * d, actual[OFF_OUT + i], 1e-6 * (1 + Math.abs(g[OFF_A + i] * d)), "x=" + v);
+        }
+    }
+
+    @Test
+    void backwardOfHugeInputsIsTheLimit() {
+        float[] cycle = {1e20f, -1e20f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 30f, -30f};
+        int n = 6 * 11; // vector lanes and the scalar tail alike
+        float[] x = new float[n];
+        float[] g = new float[n];
+        float[] want = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = cycle[i % 6];
+            g[i] = 2f;
+            want[i] = i % 2 == 0 ? 2f : 0f; // gelu' is 1 at +inf, 0 at -inf
+        }
+        float[] out = new float[n];
+        Gelu.geluNewBackward(out, 0, x, 0, g, 0, n);
+        assertArrayEquals(want, out);
     }
 
     private static void check(int n, float lo, float hi) {

@@ -136,9 +136,9 @@ final class Commands {
                     List.of("./jlens export-activations --model gpt2 --corpus docs/ --hooks blocks.6.hook_resid_post "
                             + "--positions -1 --out acts")),
             new Spec("patch-dataset", Set.of("--model", "--pairs", "--act", "--out"),
-                    Set.of("--by-pos", "--naive", "--no-processing", "--overwrite"), """
-                    patch-dataset --model M --pairs PAIRS.jsonl --act A [--by-pos] [--naive] [--no-processing]
-                    [--overwrite] --out DIR""", """
+                    Set.of("--by-pos", "--naive", "--attribution", "--no-processing", "--overwrite"), """
+                    patch-dataset --model M --pairs PAIRS.jsonl --act A [--by-pos] [--naive] [--attribution]
+                    [--no-processing] [--overwrite] --out DIR""", """
                             the patch sweep of --act (as in patch) for every line {"clean": ..., "corrupted": ...,
                             "answers": [correct, incorrect]} with the normalised logit difference at the last position;
                             writes each pair's result (DIR/shards/shard-N.npy, line order) and their mean and
@@ -168,7 +168,8 @@ final class Commands {
                     gradients --model M --tokens IDS [--tokens ...] --target ID --pos P --hooks NAME[,NAME...]
                     [--no-processing] --out DIR""", """
                             d metric / d activation at each hook (TL's shape, float32) as DIR/NAME.npy, for
-                            metric = mean over the batch of log_softmax(logits)[b, P, ID] (reverse mode)
+                            metric = mean over the batch of log_softmax(logits)[b, P, ID] (reverse mode); rows of
+                            different lengths are left-padded and masked, P counting within each row
                             """,
                     List.of("./jlens gradients --model gpt2 --tokens 50256,464,3290 --target 318 --pos -1 \\\n"
                             + "      --hooks hook_embed,blocks.0.hook_resid_pre,blocks.5.attn.hook_z --out grads")),

@@ -162,8 +162,10 @@ public final class Main {
             case "gradients" -> {
                 a.require("--target");
                 a.require("--pos");
+                a.require("--tokens");
                 yield GradientsCommand.run(load(a, a.require("--model"), a.has("--no-processing"), env),
-                        LogitsCommands.rows(a.all("--tokens")), (int) a.number("--target", -1),
+                        a.all("--tokens").stream().map(t -> Args.ids("--tokens", t)).toArray(int[][]::new),
+                        (int) a.number("--target", -1),
                         (int) a.number("--pos", -1), a.require("--hooks"), Path.of(a.require("--out")), System.out);
             }
             case "top-activations" -> {
@@ -204,7 +206,7 @@ public final class Main {
             case "patch-dataset" -> {
                 var r = DatasetPatching.run(load(a, a.require("--model"), a.has("--no-processing"), env),
                         Path.of(a.require("--pairs")), new DatasetPatching.Options(a.require("--act"),
-                                a.has("--by-pos"), a.has("--naive"), a.has("--overwrite")),
+                                a.has("--by-pos"), a.has("--naive"), a.has("--attribution"), a.has("--overwrite")),
                         Path.of(a.require("--out")));
                 System.out.println(r.type().tlFunction() + " over " + r.lines().size() + " pairs: result "
                         + r.mean().shapeString() + "; wrote " + Path.of(a.require("--out")).resolve("mean.npy")

@@ -65,12 +65,8 @@ final class PatchCommand {
         PatchType type = PatchType.of(request.act(), request.byPos());
         Normalized metric = metric(model, clean, corrupted, mask, request);
         long start = System.nanoTime();
-        if (request.attribution() && mask != null) {
-            throw new IllegalArgumentException("patch: --attribution takes prompts of one length (attribution "
-                    + "patching does not take a mask yet)");
-        }
         Tensor result = request.attribution()
-                ? AttributionPatching.actPatch(model, clean, corrupted, metric.differentiable(), type)
+                ? AttributionPatching.actPatch(model, clean, corrupted, mask, metric.differentiable(), type)
                 : Patching.actPatch(model, clean, corrupted, mask, metric.metric(), type, !request.naive());
         double seconds = (System.nanoTime() - start) / 1e9;
         if (request.out() != null) {

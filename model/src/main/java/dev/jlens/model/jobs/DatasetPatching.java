@@ -2,8 +2,10 @@
 package dev.jlens.model.jobs;
 
 import dev.jlens.model.HookedGpt2;
+import dev.jlens.model.LogitMetric;
 import dev.jlens.model.analysis.LogitMetrics;
 import dev.jlens.model.jobs.PromptPairs.Pair;
+import dev.jlens.model.patching.AttributionPatching;
 import dev.jlens.model.patching.PatchMetric;
 import dev.jlens.model.patching.PatchType;
 import dev.jlens.model.patching.Patching;
@@ -20,7 +22,8 @@ import java.util.function.DoubleUnaryOperator;
 /**
  * For each pair of a JSONL ({"clean", "corrupted", "answers": [correct, incorrect]}): the IOI seed's metric, the
  * logit difference of the answers at the last position normalised to 0 = corrupted, 1 = clean, through the sweep
- * {@link PatchType#of of act} with the exact fast loop (or TL's naive loop). Writes each pair's result to
+ * {@link PatchType#of of act} with the exact fast loop (or TL's naive loop, or attribution patching's first-order
+ * estimates, {@link AttributionPatching}). Writes each pair's result to
  * {@code DIR/shards/shard-NNNNNN.npy} (the job's resumable unit; line order), and {@code DIR/mean.npy} and
  * {@code DIR/stderr.npy}: the elementwise mean over pairs and its standard error, sd / sqrt(n) with the n - 1
  * sample deviation (NaN for one pair). Pairs must give results of one shape (same token count for sweeps by
@@ -35,10 +38,24 @@ public final class DatasetPatching {
      *
      * @param act       resid_pre, resid_mid, attn_out, mlp_out, z, q, k, v or pattern
      * @param byPos     head sweeps by position instead of all positions at once
-     * @param naive     TL's naive loop instead of the exact fast loop
-     * @param overwrite replace a folder holding another job's results
+     * @param naive       TL's naive loop instead of the exact fast loop
+     * @param attribution attribution patching's estimates instead of exact patching
+     * @param overwrite   replace a folder holding another job's results
      */
-    public record Options(String act, boolean byPos, boolean naive, boolean overwrite) {}
+    public record Options(String act, boolean byPos, boolean naive, boolean attribution, boolean overwrite) {
+        /** Options of exact patching (fast or naive loop). */
+        public Options(String act, boolean byPos, boolean naive, boolean overwrite) {
+            this(act, byPos, naive, false, overwrite);
+        }
+
+        /** Refuses two loops at once. */
+        public Options {
+            if (naive && attribution) {
+                throw new IllegalArgumentException("dataset patching: give --naive (exact, TL's loop) or "
+                        + "--attribution (estimates), not both");
+            }
+        }
+    }
 
     /**
      * The outcome.
@@ -58,12 +75,13 @@ public final class DatasetPatching {
         PatchType type = PatchType.of(o.act(), o.byPos());
         List<Pair> pairs = PromptPairs.read(pairsFile);
         JobDir dir = JobDir.open(out, JOB, "model=" + model.cfg().modelName() + "\npairs=" + pairsFile + "\nsweep="
-                + type + "\nnaive=" + o.naive(), o.overwrite());
+                + type + "\nnaive=" + o.naive() + (o.attribution() ? "\nattribution=true" : ""), o.overwrite());
         List<Tensor> results = new ArrayList<>();
         for (int i = 0; i < pairs.size(); i++) {
             Path file = dir.shardFile(i, ".npy");
             if (!dir.isDone(i)) {
-                save(file, sweep(model, pairs.get(i), type, !o.naive()));
+                save(file, o.attribution() ? attributionSweep(model, pairs.get(i), type)
+                        : sweep(model, pairs.get(i), type, !o.naive()));
                 dir.markDone(i);
             }
             results.add(load(file));
@@ -81,6 +99,36 @@ public final class DatasetPatching {
 
     /** One pair's normalised sweep. */
     static Tensor sweep(HookedGpt2 model, Pair pair, PatchType type, boolean fast) {
+        Scored s = score(model, pair);
+        DoubleUnaryOperator norm = s.normalised();
+        PatchMetric metric = PatchMetric.reading(new int[] {-1},
+                logits -> (float) norm.applyAsDouble(LogitMetrics.logitDiff(logits, s.answers())));
+        return Patching.actPatch(model, s.clean(), s.corrupted(), metric, type, fast);
+    }
+
+    /** One pair's normalised sweep estimated by attribution patching. */
+    static Tensor attributionSweep(HookedGpt2 model, Pair pair, PatchType type) {
+        Scored s = score(model, pair);
+        s.normalised(); // refuses equal baselines, naming the line
+        LogitMetric metric = LogitMetric.normalised(LogitMetric.logitDiff(s.clean()[0].length - 1, s.answers()),
+                s.cleanScore(), s.corruptedScore());
+        return AttributionPatching.actPatch(model, s.clean(), s.corrupted(), metric, type);
+    }
+
+    /** A pair's tokens, answers [1][correct, incorrect] and the logit differences of its two unpatched runs. */
+    private record Scored(Pair pair, int[][] clean, int[][] corrupted, int[][] answers, double cleanScore,
+            double corruptedScore) {
+        /** v -> (v - corrupted) / (clean - corrupted); equal baselines are refused, naming the line. */
+        DoubleUnaryOperator normalised() {
+            try {
+                return LogitMetrics.normalized(cleanScore, corruptedScore);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("line " + pair.line() + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private static Scored score(HookedGpt2 model, Pair pair) {
         int[][] clean = model.toTokens(pair.clean());
         int[][] corrupted = model.toTokens(pair.corrupted());
         if (clean[0].length != corrupted[0].length) {
@@ -88,17 +136,8 @@ public final class DatasetPatching {
                     + " tokens and the corrupted one " + corrupted[0].length + "; they must match");
         }
         int[][] answers = {{answer(model, pair, pair.correct()), answer(model, pair, pair.incorrect())}};
-        double cleanScore = LogitMetrics.logitDiff(model.forward(clean), answers);
-        double corruptedScore = LogitMetrics.logitDiff(model.forward(corrupted), answers);
-        DoubleUnaryOperator norm;
-        try {
-            norm = LogitMetrics.normalized(cleanScore, corruptedScore);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("line " + pair.line() + ": " + e.getMessage(), e);
-        }
-        PatchMetric metric = PatchMetric.reading(new int[] {-1},
-                logits -> (float) norm.applyAsDouble(LogitMetrics.logitDiff(logits, answers)));
-        return Patching.actPatch(model, clean, corrupted, metric, type, fast);
+        return new Scored(pair, clean, corrupted, answers, LogitMetrics.logitDiff(model.forward(clean), answers),
+                LogitMetrics.logitDiff(model.forward(corrupted), answers));
     }
 
     private static int answer(HookedGpt2 model, Pair pair, String text) {

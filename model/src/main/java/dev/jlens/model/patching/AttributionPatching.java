@@ -29,7 +29,18 @@ public final class AttributionPatching {
     /** The estimate of sweep {@code type}, shaped as {@link Patching#actPatch}. */
     public static Tensor actPatch(HookedGpt2 model, int[][] clean, int[][] corrupted, LogitMetric metric,
             PatchType type) {
-        return estimate(model, clean, corrupted, metric, List.of(type)).get(type);
+        return actPatch(model, clean, corrupted, null, metric, type);
+    }
+
+    /**
+     * The estimate of sweep {@code type} for padded prompts: {@code mask} [batch][pos] (1 real, 0 pad; null: all
+     * real) applies to both runs, as in {@link Patching#actPatch(HookedGpt2, int[][], int[][], int[][], PatchMetric,
+     * PatchType, boolean)}; pads neither differ nor carry gradient, so an index
+     * at a pad estimates no change.
+     */
+    public static Tensor actPatch(HookedGpt2 model, int[][] clean, int[][] corrupted, int[][] mask,
+            LogitMetric metric, PatchType type) {
+        return estimate(model, clean, corrupted, mask, metric, List.of(type)).get(type);
     }
 
     /** get_act_patch_block_every estimated: resid_pre, attn_out, mlp_out, [3, n_layers, pos]. */
@@ -55,6 +66,12 @@ public final class AttributionPatching {
     /** Every sweep of {@code types} from one clean forward, one corrupted forward and one backward. */
     public static Map<PatchType, Tensor> estimate(HookedGpt2 model, int[][] clean, int[][] corrupted,
             LogitMetric metric, List<PatchType> types) {
+        return estimate(model, clean, corrupted, null, metric, types);
+    }
+
+    /** {@link #estimate(HookedGpt2, int[][], int[][], LogitMetric, List)} of padded prompts ({@code mask} or null). */
+    public static Map<PatchType, Tensor> estimate(HookedGpt2 model, int[][] clean, int[][] corrupted, int[][] mask,
+            LogitMetric metric, List<PatchType> types) {
         int layers = model.cfg().nLayers();
         List<String> names = new ArrayList<>();
         for (PatchType type : types) {
@@ -62,8 +79,9 @@ public final class AttributionPatching {
                 names.add(type.hookName(l));
             }
         }
-        ActivationCache cleanActs = Patching.cleanActivations(model, clean, corrupted, null, NameFilter.anyOf(names));
-        CachedRun run = model.runWithCache(corrupted, NameFilter.anyOf(names), false, RunOptions.defaults(), metric);
+        ActivationCache cleanActs = Patching.cleanActivations(model, clean, corrupted, mask, NameFilter.anyOf(names));
+        CachedRun run = model.runWithCache(corrupted, NameFilter.anyOf(names), false,
+                RunOptions.defaults().withAttentionMask(mask), metric);
         ActivationCache corruptedActs = run.cache();
         Tensor base = Tensor.scalar(metric.value(run.output().logits()));
         Map<PatchType, Tensor> out = new LinkedHashMap<>();

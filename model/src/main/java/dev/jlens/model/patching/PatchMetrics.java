@@ -27,7 +27,7 @@ public final class PatchMetrics {
      * @param name      "logit-diff" or "logprob"
      * @param metric         (raw - corrupted) / (clean - corrupted) of a patched run's logits
      * @param differentiable the same metric as tensor ops on all logits [batch, pos, vocab], for gradients and
-     *                       attribution patching; it counts every row's positions alike (no mask)
+     *                       attribution patching; it reads the same positions
      * @param clean          the raw score of the clean run
      * @param corrupted      the raw score of the corrupted run
      */
@@ -132,7 +132,7 @@ public final class PatchMetrics {
         double corruptedScore = raw.apply(model.forward(corrupted, options).logits().indexSelect(1, reads));
         var normalise = normalized(cleanScore, corruptedScore);
         return new Normalized("logprob", PatchMetric.reading(reads, l -> (float) normalise.applyAsDouble(
-                raw.apply(l))), LogitMetric.normalised(LogitMetric.meanLogProbOfNext(reads, clean), cleanScore,
+                raw.apply(l))), LogitMetric.normalised(LogitMetric.meanLogProbOfNext(reads, clean, counted), cleanScore,
                 corruptedScore), cleanScore, corruptedScore);
     }
 

@@ -11,6 +11,7 @@ import dev.jlens.model.HookedGpt2;
 import dev.jlens.model.LogitMetric;
 import dev.jlens.model.RunOptions;
 import dev.jlens.model.builtin.BuiltinModels;
+import dev.jlens.tensor.Tensor;
 import dev.jlens.tensor.io.Npy;
 import java.nio.file.Path;
 import java.util.List;
@@ -30,6 +31,29 @@ class GradientsCommandTest {
             assertArrayEquals(want.get(name).toArray(), Npy.read(dir.resolve(name + ".npy")).toArray(), name);
         }
         assertArrayEquals(new int[] {2, 4, 4, 4}, Npy.read(dir.resolve("blocks.0.attn.hook_pattern.npy")).shape());
+    }
+
+    @Test
+    void rowsOfDifferentLengthsArePaddedAndEachGetsItsOwnGradient(@TempDir Path dir) throws Exception {
+        String hook = "blocks.0.hook_resid_pre";
+        for (String pos : List.of("1", "-1")) {
+            Path both = dir.resolve("both" + pos);
+            Path alone = dir.resolve("alone" + pos);
+            assertEquals(0, Main.run(new String[] {"gradients", "--model", "tiny-random", "--tokens", "1,2,3",
+                    "--tokens", "5,6,7,8,9", "--target", "9", "--pos", pos, "--hooks", hook, "--out",
+                    both.toString()}));
+            assertEquals(0, Main.run(new String[] {"gradients", "--model", "tiny-random", "--tokens", "1,2,3",
+                    "--target", "9", "--pos", pos, "--hooks", hook, "--out", alone.toString()}));
+            Tensor padded = Npy.read(both.resolve(hook + ".npy")); // [2, 5, d_model], row 0 left-padded by 2
+            Tensor want = Npy.read(alone.resolve(hook + ".npy")).scale(0.5f); // the batch's mean halves each row
+            Tensor real = padded.narrow(0, 0, 1).narrow(1, 2, 3);
+            double scale = want.maxAbsDiff(Tensor.zeros(want.shape()));
+            // float32 rounding of another batch shape: 1e-5 of the largest |gradient|
+            assertTrue(scale > 0 && real.maxAbsDiff(want) <= 1e-5 * scale, pos + ": " + real.maxAbsDiff(want));
+            assertEquals(0, padded.narrow(0, 0, 1).narrow(1, 0, 2).maxAbsDiff(Tensor.zeros(1, 2, want.size(2))));
+        }
+        fails("--pos 3 is outside the 3 positions of --tokens row 0", "--tokens", "1,2,3", "--tokens", "5,6,7,8",
+                "--target", "9", "--pos", "3", "--hooks", "hook_embed", "--out", dir.toString());
     }
 
     @Test

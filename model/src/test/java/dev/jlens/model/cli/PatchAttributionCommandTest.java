@@ -27,6 +27,17 @@ class PatchAttributionCommandTest {
     }
 
     @Test
+    void promptsOfDifferentLengthsArePaddedAndMasked(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("z.npy");
+        assertEquals(0, Main.run(new String[] {"patch", "--model", "induction-2l", "--act", "z", "--attribution",
+                "--clean", CLEAN, "--corrupted", CORRUPTED, "--clean", " one two three one two three", "--corrupted",
+                " one two three red blue green", "--out", out.toString()}));
+        Tensor result = Npy.read(out);
+        assertArrayEquals(new int[] {2, 8}, result.shape());
+        assertEquals(1 * 8 + 5, (int) result.reshape(-1).argmax(0).item(), result.toString());
+    }
+
+    @Test
     void naiveAndAttributionTogetherAreRefused() {
         var e = assertThrows(IllegalArgumentException.class, () -> Main.run(new String[] {"patch", "--model",
                 "induction-2l", "--act", "z", "--attribution", "--naive", "--clean", CLEAN, "--corrupted",

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jlens.model.HookedGpt2;
 import dev.jlens.model.builtin.BuiltinModels;
+import dev.jlens.model.patching.AttributionPatching;
+import dev.jlens.model.patching.PatchMetrics;
 import dev.jlens.tensor.Tensor;
 import dev.jlens.tensor.io.Npy;
 import java.nio.file.Files;
@@ -60,6 +62,33 @@ class DatasetPatchingTest {
         DatasetPatching.Result again = DatasetPatching.run(MODEL, pairs, new DatasetPatching.Options("resid_pre",
                 false, false, false), dir.resolve("out"));
         assertArrayEquals(r.mean().toArray(), again.mean().toArray());
+    }
+
+    @Test
+    void attributionEstimatesAreExactWhereTheMetricIsLinear() throws Exception {
+        // induction-2l has no layer norm and no MLP: block 1's attn_out reaches the logit difference linearly, so
+        // there the first-order estimate is the exact patch; block 0's goes through block 1's attention and is not
+        Path pairs = Files.write(dir.resolve("pairs.jsonl"), List.of(pair("apple", "river", "stone", "cloud",
+                "paper", "glass", "metal"), pair("green", "table", "horse", "music", "water", "light", "north")));
+        DatasetPatching.Result r = DatasetPatching.run(MODEL, pairs, new DatasetPatching.Options("attn_out", false,
+                false, true, false), dir.resolve("out"));
+        for (int i = 0; i < 2; i++) {
+            Tensor exact = DatasetPatching.sweep(MODEL, PromptPairs.read(pairs).get(i), r.type(), true);
+            Tensor estimate = r.results().get(i);
+            assertTrue(estimate.select(0, 1).allclose(exact.select(0, 1), 0, 1e-4), "pair " + i + ": " + estimate
+                    + " vs " + exact);
+            PromptPairs.Pair p = PromptPairs.read(pairs).get(i); // the same estimate through the library's metric
+            int[][] clean = MODEL.toTokens(p.clean());
+            int[][] corrupted = MODEL.toTokens(p.corrupted());
+            int[][] answers = {{MODEL.toSingleToken(p.correct()), MODEL.toSingleToken(p.incorrect())}};
+            Tensor library = AttributionPatching.actPatch(MODEL, clean, corrupted, PatchMetrics.logitDiffMetric(MODEL,
+                    clean, corrupted, answers).differentiable(), r.type());
+            assertTrue(estimate.allclose(library, 0, 1e-5), "pair " + i + ": " + estimate + " vs " + library);
+        }
+        assertTrue(Files.readString(dir.resolve("out/manifest.json")).contains("attribution=true"));
+        var both = assertThrows(IllegalArgumentException.class, () -> new DatasetPatching.Options("z", false, true,
+                true, false));
+        assertTrue(both.getMessage().contains("not both"), both.getMessage());
     }
 
     @Test

@@ -70,4 +70,58 @@ class AttributionPatchingTest {
         assertArrayEquals(new int[] {5, 2, 5, 4},
                 AttributionPatching.attnHeadByPosEvery(tiny, clean, corrupted, metric).shape());
     }
+
+    @Test
+    void aPaddedBatchEstimatesWhatEachPromptDoesAlone() {
+        // estimate - M(corrupted) = sum_b (a_clean - a_corrupted) * dM/da over the batch; M is a mean over rows, so
+        // row b contributes half of what it does alone, shifted right by its pads
+        HookedGpt2 tiny = PatchingFixtures.tinyModel();
+        int[][] clean = {PatchingFixtures.tokens(1, 4, 97, 1)[0], PatchingFixtures.tokens(1, 6, 97, 3)[0]};
+        int[][] corrupted = {PatchingFixtures.tokens(1, 4, 97, 2)[0], PatchingFixtures.tokens(1, 6, 97, 4)[0]};
+        int[][] mask = {{0, 0, 1, 1, 1, 1}, {1, 1, 1, 1, 1, 1}};
+        LogitMetric metric = LogitMetric.meanLogProb(-1, 3);
+        List<PatchType> all = List.of(PatchType.values());
+        Map<PatchType, Tensor> padded = AttributionPatching.estimate(tiny, leftPadded(clean), leftPadded(corrupted),
+                mask, metric, all);
+        float basePadded = 0;
+        for (int b = 0; b < 2; b++) {
+            basePadded += metric.value(tiny.forward(new int[][] {corrupted[b]})) / 2;
+        }
+        for (PatchType type : all) {
+            Tensor want = Tensor.zeros(padded.get(type).shape());
+            for (int b = 0; b < 2; b++) {
+                float base = metric.value(tiny.forward(new int[][] {corrupted[b]}));
+                Tensor alone = AttributionPatching.actPatch(tiny, new int[][] {clean[b]}, new int[][] {corrupted[b]},
+                        metric, type).sub(Tensor.scalar(base)).scale(0.5f);
+                want = want.add(shifted(alone, want.shape(), 6 - clean[b].length, type.setter().axes()));
+            }
+            Tensor got = padded.get(type).sub(Tensor.scalar(basePadded));
+            double scale = want.maxAbsDiff(Tensor.zeros(want.shape()));
+            // float32 sums in another order and batch shape: 1e-5 of the largest term, 1e-6 absolute
+            assertTrue(scale > 0 && got.maxAbsDiff(want) <= 1e-5 * scale + 1e-6, type + ": " + got.maxAbsDiff(want)
+                    + " vs max " + scale);
+        }
+    }
+
+    /** rows [batch][n_b] left-padded with id 0 to 6 positions. */
+    private static int[][] leftPadded(int[][] rows) {
+        int[][] out = new int[rows.length][6];
+        for (int b = 0; b < rows.length; b++) {
+            System.arraycopy(rows[b], 0, out[b], 6 - rows[b].length, rows[b].length);
+        }
+        return out;
+    }
+
+    /** {@code t} placed in zeros of {@code shape}, moved {@code pads} along every position axis. */
+    private static Tensor shifted(Tensor t, int[] shape, int pads, String[] axes) {
+        Tensor out = Tensor.zeros(shape);
+        Tensor slot = out;
+        for (int axis = 0; axis < axes.length; axis++) {
+            if (axes[axis].endsWith("pos")) {
+                slot = slot.narrow(axis, pads, t.size(axis));
+            }
+        }
+        slot.copyFrom(t);
+        return out;
+    }
 }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jlens.model.HookedGpt2;
+import dev.jlens.model.RunOptions;
 import dev.jlens.model.builtin.InductionModel;
 import dev.jlens.tensor.Tensor;
 import org.junit.jupiter.api.Test;
@@ -41,6 +42,21 @@ class PatchMetricsTest {
     }
 
     @Test
+    void theDifferentiableTwinOfPaddedPromptsCountsRealPositionsOnly() {
+        // row 0 cut to BOS A[0..3] and left-padded by 8: the read at position 7 (row 1's first difference) is a pad
+        // there and must not count, nor its prediction of the first real token
+        int[][] clean = {padded(CLEAN[0], 5), CLEAN[1]};
+        int[][] corrupted = {padded(CORRUPTED[0], 5), CORRUPTED[1]};
+        int[][] mask = new int[2][CLEAN[0].length];
+        java.util.Arrays.fill(mask[0], CLEAN[0].length - 5, CLEAN[0].length, 1);
+        java.util.Arrays.fill(mask[1], 1);
+        PatchMetrics.Normalized m = PatchMetrics.cleanLogProbMetric(MODEL, clean, corrupted, mask);
+        RunOptions options = RunOptions.defaults().withAttentionMask(mask);
+        assertEquals(1.0, m.differentiable().value(MODEL.forward(clean, options).logits()), 1e-5);
+        assertEquals(0.0, m.differentiable().value(MODEL.forward(corrupted, options).logits()), 1e-5);
+    }
+
+    @Test
     void logitDiffReadsTheLastPosition() {
         int[][] answers = {{CLEAN[0][2], CORRUPTED[0][N + 2]}, {CLEAN[1][2], CORRUPTED[1][N + 2]}};
         int[][] clean = prefix(CLEAN, N + 2); // BOS A A[0]: induction predicts A[1]
@@ -59,6 +75,13 @@ class PatchMetricsTest {
         var same = assertThrows(IllegalArgumentException.class,
                 () -> PatchMetrics.cleanLogProbMetric(MODEL, CLEAN, CLEAN));
         assertTrue(same.getMessage().contains("nothing to patch"), same.getMessage());
+    }
+
+    /** The first n tokens of row, left-padded with id 0 to the row's length. */
+    private static int[] padded(int[] row, int n) {
+        int[] out = new int[row.length];
+        System.arraycopy(row, 0, out, row.length - n, n);
+        return out;
     }
 
     private static int[][] prefix(int[][] rows, int n) {
