@@ -154,12 +154,16 @@ final class Commands {
                             "./jlens tokenize --tokenizer path/to/tokenizer.json --text \"Hello world\"")),
             new Spec("logits", Set.of("--model", "--tokens", "--out"), Set.of("--no-processing"),
                     "logits --model M --tokens 50256,464,3290 [--tokens ...] [--no-processing] --out F.npy", """
-                            float32 logits [batch, pos, vocab] as .npy
+                            float32 logits [batch, pos, vocab] as .npy; rows of different lengths are right-padded
+                            (as HF's tokenizer pads GPT-2), run with the attention mask, get 0 logits at the pads,
+                            and the mask goes to F.mask.npy (float32 [batch, pos], 1 real, 0 pad)
                             """,
                     List.of("./jlens logits --model gpt2 --tokens 50256,464,3290 --out logits.npy")),
             new Spec("verify", Set.of("--model", "--tokens", "--reference", "--atol"), Set.of("--no-processing"),
                     "verify --model M --tokens ... --reference F.npy [--atol A] [--no-processing]", """
-                            compare with reference logits (e.g. from Hugging Face); exit 1 past the tolerance
+                            compare with reference logits (e.g. from Hugging Face); exit 1 past the tolerance;
+                            rows of different lengths: the reference is [batch, longest, vocab], right-padded,
+                            and only real positions are compared
                             """,
                     List.of("./jlens verify --model gpt2 --tokens 50256,464,3290 --reference hf_logits.npy "
                             + "--no-processing")),

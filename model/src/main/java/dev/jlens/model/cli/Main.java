@@ -151,12 +151,12 @@ public final class Main {
             }
             case "logits" -> {
                 yield LogitsCommands.logits(load(a, a.require("--model"), a.has("--no-processing"), env),
-                        LogitsCommands.rows(a.all("--tokens")), Path.of(a.require("--out")), System.out);
+                        LogitsCommands.paddedRows(a.all("--tokens")), Path.of(a.require("--out")), System.out);
             }
             case "verify" -> {
                 boolean raw = a.has("--no-processing");
                 yield LogitsCommands.verify(load(a, a.require("--model"), raw, env),
-                        LogitsCommands.rows(a.all("--tokens")), Path.of(a.require("--reference")),
+                        LogitsCommands.paddedRows(a.all("--tokens")), Path.of(a.require("--reference")),
                         a.number("--atol", 1e-4), !raw, System.out);
             }
             case "gradients" -> {

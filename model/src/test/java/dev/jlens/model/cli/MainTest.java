@@ -1,10 +1,12 @@
 // The command line: each command's output and exit code, and its errors for bad flags, files and shapes.
 package dev.jlens.model.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jlens.model.HookedGpt2;
 import dev.jlens.model.plot.PngPixels;
 import dev.jlens.model.pretrained.Pretrained;
 import dev.jlens.model.weights.ProcessingOptions;
@@ -211,6 +213,48 @@ class MainTest {
         assertTrue(off.startsWith("1\n") && off.contains("verify FAILED"), off);
     }
 
+    @Test // catches padded rows run without the mask, pads left in place of zeros, a wrong mask, or a verify that
+          // compares pads or ignores a real position
+    void logitsAndVerifyTakeRowsOfDifferentLengthsRightPaddedWithTheMask(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("ragged.npy");
+        String[] rows = {"--tokens", "50256,464,3290,11", "--tokens", "1,2"};
+        String log = run(concat(new String[] {"logits", "--model", "tiny-random", "--no-processing", "--out",
+                out.toString()}, rows));
+        assertTrue(log.startsWith("0\n") && log.contains("ragged.mask.npy"), log);
+        Tensor written = Npy.read(out);
+        assertArrayEquals(new int[] {2, 4, written.size(2)}, written.shape());
+        HookedGpt2 model = Pretrained.load("tiny-random", ProcessingOptions.none());
+        Tensor first = model.forward(new int[][] {{50256, 464, 3290, 11}});
+        Tensor second = model.forward(new int[][] {{1, 2}});
+        // each row as if alone; 1e-5, not 0: 8 rows and 4 rows take register tiles that sum K in another order
+        assertTrue(written.narrow(0, 0, 1).maxAbsDiff(first) <= 1e-5, "row 0");
+        assertTrue(written.narrow(0, 1, 1).narrow(1, 0, 2).maxAbsDiff(second) <= 1e-5, "row 1 real positions");
+        assertEquals(0.0, written.narrow(0, 1, 1).narrow(1, 2, 2).maxAbsDiff(Tensor.zeros(1, 2, written.size(2))),
+                "row 1 pads are 0");
+        Tensor mask = Npy.read(dir.resolve("ragged.mask.npy"));
+        assertArrayEquals(new float[] {1, 1, 1, 1, 1, 1, 0, 0}, mask.toArray());
+        assertArrayEquals(new int[] {2, 4}, mask.shape());
+
+        Tensor reference = written.copy();
+        reference.narrow(0, 1, 1).narrow(1, 2, 2).fill(123f); // a reference's pads hold anything
+        Npy.write(out, reference);
+        String[] verify = {"verify", "--model", "tiny-random", "--no-processing", "--reference", out.toString()};
+        String same = run(concat(verify, rows));
+        assertTrue(same.startsWith("0\n") && same.contains("argmax agreement 6 / 6"), same);
+        reference.set(reference.get(1, 1, 5) + 1e-3f, 1, 1, 5); // the last real position of the short row
+        Npy.write(out, reference);
+        String off = run(concat(verify, rows));
+        assertTrue(off.startsWith("1\n") && off.contains("verify FAILED"), off);
+        Npy.write(out, reference.narrow(1, 0, 3).contiguous());
+        fails("(rows right-padded to the longest)", concat(verify, rows));
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
+    }
+
     @Test // catches a heads table or JSON that loses a score, mislabels heads, or misses induction-2l's planted heads
     void headsRanksThePlantedHeadsFirstAsTableAndJson() {
         String table = run("heads", "--model", "induction-2l", "--batch", "2", "--seq-len", "20");
@@ -358,8 +402,8 @@ class MainTest {
                 "--device", "cuda", "--backend", "cpu");
         fails("--out is required", "logits", "--model", "tiny-random", "--tokens", "1,2");
         fails("'x' is not a token id", "logits", "--model", "tiny-random", "--tokens", "1,x", "--out", "a.npy");
-        fails("differ in length", "logits", "--model", "tiny-random", "--tokens", "1,2", "--tokens", "1",
-                "--out", "a.npy");
+        fails("differ in length", "gradients", "--model", "tiny-random", "--tokens", "1,2", "--tokens", "1",
+                "--target", "3", "--pos", "0", "--hooks", "hook_embed", "--out", dir.toString());
         fails("token id 60000", "logits", "--model", "tiny-random", "--tokens", "1,60000", "--out",
                 dir.resolve("a.npy").toString());
         fails("cannot read reference logits", "verify", "--model", "tiny-random", "--tokens", "1,2",
