@@ -36,7 +36,8 @@ public final class Attention {
             return;
         }
         int blocks = (Pq + QUERY_BLOCK - 1) / QUERY_BLOCK;
-        CpuThreads.parallelFor(B * H * blocks, task -> {
+        long fmas = 2L * B * H * Pq * Pk * E; // at most: q.k and p.v over every key; a decode step's few run inline
+        CpuThreads.parallelFor(B * H * blocks, fmas, task -> {
             int b = task / (H * blocks);
             int h = task / blocks % H;
             int first = task % blocks * QUERY_BLOCK;
