@@ -27,7 +27,7 @@ final class GenerateCommand {
     /** What to generate from and how to print it. */
     record Request(List<String> prompts, List<String> tokenRows, List<String> steers, boolean json) {}
 
-    static int run(HookedGpt2 model, Request r, GenerateOptions.Builder options, PrintStream out) {
+    static int run(HookedGpt2 model, Request r, GenerateOptions options, PrintStream out) {
         if (r.prompts().isEmpty() == r.tokenRows().isEmpty()) {
             throw new IllegalArgumentException("generate: give --prompt P or --tokens IDS (either may repeat), "
                     + "not both and not neither");
@@ -36,7 +36,7 @@ final class GenerateCommand {
         for (String steer : r.steers()) {
             hooks.add(steering(model, steer).atStart());
         }
-        GenerateOptions o = options.hooks(hooks).build();
+        GenerateOptions o = options.hooks(hooks);
         Generated g;
         if (!r.prompts().isEmpty()) {
             checkSteeredLengths(hooks, r.prompts().stream().map(p -> model.toTokens(p)[0].length).toList());

@@ -248,15 +248,15 @@ public final class Main {
     }
 
     /** generate's sampling flags; GenerateOptions checks their ranges and names the option. */
-    private static GenerateOptions.Builder generateOptions(Args a) {
-        GenerateOptions.Builder o = GenerateOptions.builder().maxNewTokens(integer(a, "--max-new-tokens", 10))
+    private static GenerateOptions generateOptions(Args a) {
+        GenerateOptions o = GenerateOptions.defaults().maxNewTokens(integer(a, "--max-new-tokens", 10))
                 .temperature(a.number("--temperature", 1)).seed((long) a.number("--seed", 0))
                 .useKvCache(!a.has("--no-kv-cache")).prependBos(!a.has("--no-bos"));
         if (a.has("--top-k")) {
-            o.topK(integer(a, "--top-k", 0));
+            o = o.topK(integer(a, "--top-k", 0));
         }
         if (a.has("--top-p")) {
-            o.topP(a.number("--top-p", 1));
+            o = o.topP(a.number("--top-p", 1));
         }
         return o;
     }

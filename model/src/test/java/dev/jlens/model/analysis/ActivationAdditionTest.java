@@ -64,12 +64,12 @@ class ActivationAdditionTest {
     @Test
     void steeredGenerationIsTheSameWithAndWithoutTheKvCache() {
         ActivationAddition steer = ActivationAddition.fromPrompts(MODEL, 1, 8.0, " love", " hate");
-        GenerateOptions.Builder o = GenerateOptions.builder().greedy().maxNewTokens(12).stopAtEos(false);
+        GenerateOptions o = GenerateOptions.defaults().greedy().maxNewTokens(12).stopAtEos(false);
         for (FwdHook hook : List.of(steer.atStart(), steer.everywhere())) {
-            Generated cached = MODEL.generate("I think dogs are", o.hooks(List.of(hook)).useKvCache(true).build());
-            Generated plain = MODEL.generate("I think dogs are", o.hooks(List.of(hook)).useKvCache(false).build());
+            Generated cached = MODEL.generate("I think dogs are", o.hooks(List.of(hook)).useKvCache(true));
+            Generated plain = MODEL.generate("I think dogs are", o.hooks(List.of(hook)).useKvCache(false));
             assertArrayEquals(plain.newTokens()[0], cached.newTokens()[0]);
-            Generated unsteered = MODEL.generate("I think dogs are", o.hooks(List.of()).build());
+            Generated unsteered = MODEL.generate("I think dogs are", o.hooks(List.of()));
             assertFalse(Arrays.equals(unsteered.newTokens()[0], cached.newTokens()[0]), "steering must act");
         }
     }
