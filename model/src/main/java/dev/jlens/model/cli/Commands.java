@@ -99,8 +99,8 @@ final class Commands {
                             continue each prompt (TL's generate; prompts of different lengths are left-padded into
                             one batch): --temperature 0 is greedy (default 1), top-k and top-p restrict sampling,
                             --seed makes sampling repeatable (default 0), a row stops at EOS; --steer adds
-                            COEF x (resid_pre(text+) - resid_pre(text-)) at block LAYER's first positions
-                            (activation addition); --json prints [{"prompt_ids", "new_ids", "text"}] per row
+                            COEF x (resid_pre(text+) - resid_pre(text-)) at block LAYER's first positions of
+                            each prompt, after its pads (activation addition); --json prints [{"prompt_ids", "new_ids", "text"}] per row
                             """,
                     List.of("./jlens generate --model gpt2 --prompt \"The cat sat on the\" --max-new-tokens 20 "
                             + "--temperature 0",
