@@ -3,6 +3,7 @@ package dev.jlens.model;
 
 import dev.jlens.hooks.FwdHook;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * How {@link HookedGpt2#generate} continues prompts: start from {@link #defaults()} and change options with the
@@ -64,14 +65,12 @@ public record GenerateOptions(int maxNewTokens, double temperature, Integer topK
 
     /** A copy adding at most {@code n} tokens (at least 1). @param n tokens @return the copy */
     public GenerateOptions maxNewTokens(int n) {
-        return new GenerateOptions(n, temperature, topK, topP, seed, stopAtEos, eosTokenId, useKvCache, prependBos,
-                hooks, onStep);
+        return with(o -> o.maxNewTokens = n);
     }
 
     /** A copy with temperature {@code t} (0 greedy). @param t the temperature @return the copy */
     public GenerateOptions temperature(double t) {
-        return new GenerateOptions(maxNewTokens, t, topK, topP, seed, stopAtEos, eosTokenId, useKvCache, prependBos,
-                hooks, onStep);
+        return with(o -> o.temperature = t);
     }
 
     /** A greedy copy: temperature 0. @return the copy */
@@ -81,55 +80,83 @@ public record GenerateOptions(int maxNewTokens, double temperature, Integer topK
 
     /** A copy sampling among the k most likely tokens. @param k at least 1 @return the copy */
     public GenerateOptions topK(int k) {
-        return new GenerateOptions(maxNewTokens, temperature, k, topP, seed, stopAtEos, eosTokenId, useKvCache,
-                prependBos, hooks, onStep);
+        return with(o -> o.topK = k);
     }
 
     /** A copy sampling from the top-p nucleus. @param p in (0, 1] @return the copy */
     public GenerateOptions topP(double p) {
-        return new GenerateOptions(maxNewTokens, temperature, topK, p, seed, stopAtEos, eosTokenId, useKvCache,
-                prependBos, hooks, onStep);
+        return with(o -> o.topP = p);
     }
 
     /** A copy with the sampler's seed. @param s the seed @return the copy */
     public GenerateOptions seed(long s) {
-        return new GenerateOptions(maxNewTokens, temperature, topK, topP, s, stopAtEos, eosTokenId, useKvCache,
-                prependBos, hooks, onStep);
+        return with(o -> o.seed = s);
     }
 
     /** A copy where a row stops at EOS or not. @param stop true to stop @return the copy */
     public GenerateOptions stopAtEos(boolean stop) {
-        return new GenerateOptions(maxNewTokens, temperature, topK, topP, seed, stop, eosTokenId, useKvCache,
-                prependBos, hooks, onStep);
+        return with(o -> o.stopAtEos = stop);
     }
 
     /** A copy with the EOS id (default: the tokenizer's). @param id the id @return the copy */
     public GenerateOptions eosTokenId(int id) {
-        return new GenerateOptions(maxNewTokens, temperature, topK, topP, seed, stopAtEos, id, useKvCache,
-                prependBos, hooks, onStep);
+        return with(o -> o.eosTokenId = id);
     }
 
     /** A copy with the KV cache on or off. @param use true to use it @return the copy */
     public GenerateOptions useKvCache(boolean use) {
-        return new GenerateOptions(maxNewTokens, temperature, topK, topP, seed, stopAtEos, eosTokenId, use,
-                prependBos, hooks, onStep);
+        return with(o -> o.useKvCache = use);
     }
 
     /** A copy where text prompts start with BOS or not. @param prepend true for BOS @return the copy */
     public GenerateOptions prependBos(boolean prepend) {
-        return new GenerateOptions(maxNewTokens, temperature, topK, topP, seed, stopAtEos, eosTokenId, useKvCache,
-                prepend, hooks, onStep);
+        return with(o -> o.prependBos = prepend);
     }
 
     /** A copy with hooks active during the generation only. @param fwdHooks the hooks @return the copy */
     public GenerateOptions hooks(List<FwdHook> fwdHooks) {
-        return new GenerateOptions(maxNewTokens, temperature, topK, topP, seed, stopAtEos, eosTokenId, useKvCache,
-                prependBos, fwdHooks, onStep);
+        return with(o -> o.hooks = fwdHooks);
     }
 
     /** A copy streaming each step's tokens. @param stream the callback @return the copy */
     public GenerateOptions onStep(TokenStream stream) {
-        return new GenerateOptions(maxNewTokens, temperature, topK, topP, seed, stopAtEos, eosTokenId, useKvCache,
-                prependBos, hooks, stream);
+        return with(o -> o.onStep = stream);
+    }
+
+    /** A checked copy of these options after {@code change} sets some of their values. */
+    private GenerateOptions with(Consumer<Values> change) {
+        Values v = new Values(this);
+        change.accept(v);
+        return new GenerateOptions(v.maxNewTokens, v.temperature, v.topK, v.topP, v.seed, v.stopAtEos, v.eosTokenId,
+                v.useKvCache, v.prependBos, v.hooks, v.onStep);
+    }
+
+    /** The record's values as mutable fields, for {@link #with}. */
+    private static final class Values {
+        private int maxNewTokens;
+        private double temperature;
+        private Integer topK;
+        private Double topP;
+        private long seed;
+        private boolean stopAtEos;
+        private Integer eosTokenId;
+        private boolean useKvCache;
+        private boolean prependBos;
+        private List<FwdHook> hooks;
+        private TokenStream onStep;
+
+        private Values(GenerateOptions o) {
+            maxNewTokens = o.maxNewTokens;
+            temperature = o.temperature;
+            topK = o.topK;
+            topP = o.topP;
+            seed = o.seed;
+            stopAtEos = o.stopAtEos;
+            eosTokenId = o.eosTokenId;
+            useKvCache = o.useKvCache;
+            prependBos = o.prependBos;
+            hooks = o.hooks;
+            onStep = o.onStep;
+        }
     }
 }
