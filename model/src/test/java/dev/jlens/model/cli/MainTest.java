@@ -164,6 +164,17 @@ class MainTest {
         assertTrue(uncached.contains("\"new_ids\":[8,9]"), uncached);
     }
 
+    @Test // catches --steer refusing prompts of different lengths, or steering the shorter one at its pads
+    void generateSteersPromptsOfDifferentLengthsEachFromItsFirstToken() {
+        String[] steer = {"--model", "tiny-random", "--steer", "1:8:\" love\":\" hate\"", "--max-new-tokens", "4",
+                "--temperature", "0", "--json"};
+        String both = run(args(new String[] {"generate", "--prompt", "I think dogs are", "--prompt", "Cats"}, steer));
+        String alone = run(args(new String[] {"generate", "--prompt", "Cats"}, steer));
+        assertTrue(both.startsWith("0\n[{") && alone.startsWith("0\n[{"), both + alone);
+        String newIds = alone.substring(alone.indexOf("\"new_ids\""), alone.indexOf(",\"text\""));
+        assertTrue(both.substring(both.indexOf("},{")).contains(newIds), both + " vs " + newIds);
+    }
+
     @Test
     void generateRefusesBadOptionsNamingThem() {
         String[] base = {"generate", "--model", "tiny-random", "--prompt", "Hi"};
@@ -218,7 +229,7 @@ class MainTest {
     void logitsAndVerifyTakeRowsOfDifferentLengthsRightPaddedWithTheMask(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("ragged.npy");
         String[] rows = {"--tokens", "50256,464,3290,11", "--tokens", "1,2"};
-        String log = run(concat(new String[] {"logits", "--model", "tiny-random", "--no-processing", "--out",
+        String log = run(args(new String[] {"logits", "--model", "tiny-random", "--no-processing", "--out",
                 out.toString()}, rows));
         assertTrue(log.startsWith("0\n") && log.contains("ragged.mask.npy"), log);
         Tensor written = Npy.read(out);
@@ -239,20 +250,14 @@ class MainTest {
         reference.narrow(0, 1, 1).narrow(1, 2, 2).fill(123f); // a reference's pads hold anything
         Npy.write(out, reference);
         String[] verify = {"verify", "--model", "tiny-random", "--no-processing", "--reference", out.toString()};
-        String same = run(concat(verify, rows));
+        String same = run(args(verify, rows));
         assertTrue(same.startsWith("0\n") && same.contains("argmax agreement 6 / 6"), same);
         reference.set(reference.get(1, 1, 5) + 1e-3f, 1, 1, 5); // the last real position of the short row
         Npy.write(out, reference);
-        String off = run(concat(verify, rows));
+        String off = run(args(verify, rows));
         assertTrue(off.startsWith("1\n") && off.contains("verify FAILED"), off);
         Npy.write(out, reference.narrow(1, 0, 3).contiguous());
-        fails("(rows right-padded to the longest)", concat(verify, rows));
-    }
-
-    private static String[] concat(String[] a, String[] b) {
-        String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, all, a.length, b.length);
-        return all;
+        fails("(rows right-padded to the longest)", args(verify, rows));
     }
 
     @Test // catches a heads table or JSON that loses a score, mislabels heads, or misses induction-2l's planted heads
