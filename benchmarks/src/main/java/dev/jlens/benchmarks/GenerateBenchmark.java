@@ -80,8 +80,8 @@ public class GenerateBenchmark extends JlensBenchmark {
     /** A whole generate call: prefill of the 16-token prompt and 32 greedy tokens per row. */
     @Benchmark
     public int[][] generate() {
-        return model.generate(prompt, null, GenerateOptions.builder().greedy().maxNewTokens(NEW_TOKENS)
-                .stopAtEos(false).build()).newTokens();
+        return model.generate(prompt, null, GenerateOptions.defaults().greedy().maxNewTokens(NEW_TOKENS)
+                .stopAtEos(false)).newTokens();
     }
 
     /** argmax over the vocabulary of each row's last logits [B, n, V] -> [B][1]. */

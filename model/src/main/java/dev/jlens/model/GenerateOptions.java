@@ -3,9 +3,11 @@ package dev.jlens.model;
 
 import dev.jlens.hooks.FwdHook;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
- * How {@link HookedGpt2#generate} continues prompts. Build with {@link #builder()}; every value is checked there.
+ * How {@link HookedGpt2#generate} continues prompts: start from {@link #defaults()} and change options with the
+ * methods named after them, each returning a checked copy, e.g. {@code defaults().greedy().maxNewTokens(20)}.
  *
  * @param maxNewTokens how many tokens to add at most (TL max_new_tokens, default 10)
  * @param temperature  logits are divided by it before sampling; 0 is greedy argmax (default 1)
@@ -38,7 +40,7 @@ public record GenerateOptions(int maxNewTokens, double temperature, Integer topK
         void accept(int step, int[] tokens);
     }
 
-    /** Checks the values (see {@link Builder}); hooks are copied. */
+    /** Checks the values; hooks are copied. */
     public GenerateOptions {
         if (maxNewTokens < 1) {
             throw new IllegalArgumentException("max_new_tokens must be at least 1, got " + maxNewTokens);
@@ -56,102 +58,105 @@ public record GenerateOptions(int maxNewTokens, double temperature, Integer topK
         hooks = List.copyOf(hooks);
     }
 
-    /** A builder holding the defaults: 10 tokens, temperature 1, no top-k/top-p, seed 0, stop at EOS, KV cache. */
-    public static Builder builder() {
-        return new Builder();
+    /** The defaults: 10 tokens, temperature 1, no top-k/top-p, seed 0, stop at EOS, KV cache, BOS, no hooks. */
+    public static GenerateOptions defaults() {
+        return new GenerateOptions(10, 1, null, null, 0, true, null, true, true, List.of(), null);
     }
 
-    /** Collects options; {@link #build()} checks them. */
-    public static final class Builder {
-        private int maxNewTokens = 10;
-        private double temperature = 1;
+    /** A copy adding at most {@code n} tokens (at least 1). @param n tokens @return the copy */
+    public GenerateOptions maxNewTokens(int n) {
+        return with(o -> o.maxNewTokens = n);
+    }
+
+    /** A copy with temperature {@code t} (0 greedy). @param t the temperature @return the copy */
+    public GenerateOptions temperature(double t) {
+        return with(o -> o.temperature = t);
+    }
+
+    /** A greedy copy: temperature 0. @return the copy */
+    public GenerateOptions greedy() {
+        return temperature(0);
+    }
+
+    /** A copy sampling among the k most likely tokens. @param k at least 1 @return the copy */
+    public GenerateOptions topK(int k) {
+        return with(o -> o.topK = k);
+    }
+
+    /** A copy sampling from the top-p nucleus. @param p in (0, 1] @return the copy */
+    public GenerateOptions topP(double p) {
+        return with(o -> o.topP = p);
+    }
+
+    /** A copy with the sampler's seed. @param s the seed @return the copy */
+    public GenerateOptions seed(long s) {
+        return with(o -> o.seed = s);
+    }
+
+    /** A copy where a row stops at EOS or not. @param stop true to stop @return the copy */
+    public GenerateOptions stopAtEos(boolean stop) {
+        return with(o -> o.stopAtEos = stop);
+    }
+
+    /** A copy with the EOS id (default: the tokenizer's). @param id the id @return the copy */
+    public GenerateOptions eosTokenId(int id) {
+        return with(o -> o.eosTokenId = id);
+    }
+
+    /** A copy with the KV cache on or off. @param use true to use it @return the copy */
+    public GenerateOptions useKvCache(boolean use) {
+        return with(o -> o.useKvCache = use);
+    }
+
+    /** A copy where text prompts start with BOS or not. @param prepend true for BOS @return the copy */
+    public GenerateOptions prependBos(boolean prepend) {
+        return with(o -> o.prependBos = prepend);
+    }
+
+    /** A copy with hooks active during the generation only. @param fwdHooks the hooks @return the copy */
+    public GenerateOptions hooks(List<FwdHook> fwdHooks) {
+        return with(o -> o.hooks = fwdHooks);
+    }
+
+    /** A copy streaming each step's tokens. @param stream the callback @return the copy */
+    public GenerateOptions onStep(TokenStream stream) {
+        return with(o -> o.onStep = stream);
+    }
+
+    /** A checked copy of these options after {@code change} sets some of their values. */
+    private GenerateOptions with(Consumer<Values> change) {
+        Values v = new Values(this);
+        change.accept(v);
+        return new GenerateOptions(v.maxNewTokens, v.temperature, v.topK, v.topP, v.seed, v.stopAtEos, v.eosTokenId,
+                v.useKvCache, v.prependBos, v.hooks, v.onStep);
+    }
+
+    /** The record's values as mutable fields, for {@link #with}. */
+    private static final class Values {
+        private int maxNewTokens;
+        private double temperature;
         private Integer topK;
         private Double topP;
         private long seed;
-        private boolean stopAtEos = true;
+        private boolean stopAtEos;
         private Integer eosTokenId;
-        private boolean useKvCache = true;
-        private boolean prependBos = true;
-        private List<FwdHook> hooks = List.of();
+        private boolean useKvCache;
+        private boolean prependBos;
+        private List<FwdHook> hooks;
         private TokenStream onStep;
 
-        private Builder() {}
-
-        /** Sets how many tokens to add at most. @param n at least 1 @return this */
-        public Builder maxNewTokens(int n) {
-            this.maxNewTokens = n;
-            return this;
-        }
-
-        /** Sets the temperature. @param t 0 for greedy @return this */
-        public Builder temperature(double t) {
-            this.temperature = t;
-            return this;
-        }
-
-        /** Greedy decoding: temperature 0. @return this */
-        public Builder greedy() {
-            return temperature(0);
-        }
-
-        /** Samples among the k most likely tokens. @param k at least 1 @return this */
-        public Builder topK(int k) {
-            this.topK = k;
-            return this;
-        }
-
-        /** Samples from the top-p nucleus. @param p in (0, 1] @return this */
-        public Builder topP(double p) {
-            this.topP = p;
-            return this;
-        }
-
-        /** Seeds the sampler. @param s the seed @return this */
-        public Builder seed(long s) {
-            this.seed = s;
-            return this;
-        }
-
-        /** Sets whether a row stops at EOS. @param stop true to stop @return this */
-        public Builder stopAtEos(boolean stop) {
-            this.stopAtEos = stop;
-            return this;
-        }
-
-        /** Sets the EOS id (default: the tokenizer's). @param id the id @return this */
-        public Builder eosTokenId(int id) {
-            this.eosTokenId = id;
-            return this;
-        }
-
-        /** Turns the KV cache on or off. @param use true to use it @return this */
-        public Builder useKvCache(boolean use) {
-            this.useKvCache = use;
-            return this;
-        }
-
-        /** Sets whether text prompts start with BOS. @param prepend true for BOS @return this */
-        public Builder prependBos(boolean prepend) {
-            this.prependBos = prepend;
-            return this;
-        }
-
-        /** Sets hooks active during this generation only. @param fwdHooks the hooks @return this */
-        public Builder hooks(List<FwdHook> fwdHooks) {
-            this.hooks = fwdHooks;
-            return this;
-        }
-
-        /** Streams each step's tokens. @param stream the callback @return this */
-        public Builder onStep(TokenStream stream) {
-            this.onStep = stream;
-            return this;
-        }
-
-        /** Checks and returns the options. @return the options */
-        public GenerateOptions build() {
-            return new GenerateOptions(maxNewTokens, temperature, topK, topP, seed, stopAtEos, eosTokenId, useKvCache,
-                    prependBos, hooks, onStep);
+        private Values(GenerateOptions o) {
+            maxNewTokens = o.maxNewTokens;
+            temperature = o.temperature;
+            topK = o.topK;
+            topP = o.topP;
+            seed = o.seed;
+            stopAtEos = o.stopAtEos;
+            eosTokenId = o.eosTokenId;
+            useKvCache = o.useKvCache;
+            prependBos = o.prependBos;
+            hooks = o.hooks;
+            onStep = o.onStep;
         }
     }
 }

@@ -27,8 +27,8 @@ class GenerateSamplingTest {
     private static final int N = 20_000;
     private static final double Z_1E6 = 4.7534; // standard normal upper 1e-6 quantile
 
-    private static GenerateOptions.Builder sampling(double temperature, long seed) {
-        return GenerateOptions.builder().temperature(temperature).seed(seed).maxNewTokens(1).stopAtEos(false);
+    private static GenerateOptions sampling(double temperature, long seed) {
+        return GenerateOptions.defaults().temperature(temperature).seed(seed).maxNewTokens(1).stopAtEos(false);
     }
 
     /** softmax(logits / T) of the prompt's last position, in double: the distribution to sample. */
@@ -101,14 +101,14 @@ class GenerateSamplingTest {
 
     @Test
     void samplesFollowTheSoftmaxAtTheTemperature() {
-        assertFits(counts(sampling(0.5, 42).build()), softmax(0.5), softmax(1.0));
+        assertFits(counts(sampling(0.5, 42)), softmax(0.5), softmax(1.0));
     }
 
     @Test
     void topKSamplesFollowTheRenormalizedTopK() {
         double[] p = softmax(1.0);
         double[] top = keep(p, 20);
-        int[] counts = counts(sampling(1.0, 7).topK(20).build());
+        int[] counts = counts(sampling(1.0, 7).topK(20));
         assertFits(counts, top, p);
     }
 
@@ -123,7 +123,7 @@ class GenerateSamplingTest {
             before += p[order[kept++]];
         }
         assertTrue(kept >= 12 && kept < p.length, "nucleus of " + kept + " ids");
-        assertFits(counts(sampling(1.0, 9).topP(0.6).build()), keep(p, kept), p);
+        assertFits(counts(sampling(1.0, 9).topP(0.6)), keep(p, kept), p);
     }
 
     /** p restricted to its k most likely ids, renormalized. */
@@ -146,10 +146,10 @@ class GenerateSamplingTest {
     @Test
     void theSameSeedGivesTheSameTokensAndAnotherSeedOthers() {
         int[][] rows = {PROMPT, PROMPT, {1, 2, 3, 4}};
-        GenerateOptions.Builder o = GenerateOptions.builder().temperature(1).maxNewTokens(10).stopAtEos(false);
-        int[][] first = MODEL.generate(rows, null, o.seed(123).build()).newTokens();
-        int[][] again = MODEL.generate(rows, null, o.seed(123).build()).newTokens();
-        int[][] other = MODEL.generate(rows, null, o.seed(124).build()).newTokens();
+        GenerateOptions o = GenerateOptions.defaults().temperature(1).maxNewTokens(10).stopAtEos(false);
+        int[][] first = MODEL.generate(rows, null, o.seed(123)).newTokens();
+        int[][] again = MODEL.generate(rows, null, o.seed(123)).newTokens();
+        int[][] other = MODEL.generate(rows, null, o.seed(124)).newTokens();
         for (int b = 0; b < rows.length; b++) {
             assertArrayEquals(first[b], again[b], "row " + b);
         }

@@ -22,8 +22,8 @@ class GenerateTest {
     private static final HookedGpt2 INDUCTION = InductionModel.load();
     private static final HookedGpt2 TINY = TinyRandom.load();
 
-    private static GenerateOptions.Builder greedy(int n) {
-        return GenerateOptions.builder().greedy().maxNewTokens(n).stopAtEos(false);
+    private static GenerateOptions greedy(int n) {
+        return GenerateOptions.defaults().greedy().maxNewTokens(n).stopAtEos(false);
     }
 
     @Test
@@ -33,7 +33,7 @@ class GenerateTest {
             int[][] prompt = {Arrays.copyOf(row, 1 + 30 + k)}; // BOS + A + A[:k]
             int[] expected = Arrays.copyOfRange(row, 1 + 30 + k, row.length); // A[k:]
             for (boolean cache : new boolean[] {true, false}) {
-                Generated g = INDUCTION.generate(prompt, null, greedy(expected.length).useKvCache(cache).build());
+                Generated g = INDUCTION.generate(prompt, null, greedy(expected.length).useKvCache(cache));
                 assertArrayEquals(expected, g.newTokens()[0], "k " + k + ", cache " + cache);
             }
         }
@@ -44,14 +44,14 @@ class GenerateTest {
         Tensor direction = Tensor.randn(5, TINY.cfg().dModel()).scale(3f); // [d_model]
         List<FwdHook> steer = List.of(FwdHook.of("blocks.1.hook_resid_pre", (act, hook) -> act.add(direction)));
         for (List<FwdHook> hooks : List.of(List.<FwdHook>of(), steer)) {
-            for (GenerateOptions.Builder o : List.of(greedy(20), greedy(20).temperature(1).seed(3))) {
-                Generated cached = TINY.generate("The cat sat on", o.hooks(hooks).useKvCache(true).build());
-                Generated plain = TINY.generate("The cat sat on", o.hooks(hooks).useKvCache(false).build());
+            for (GenerateOptions o : List.of(greedy(20), greedy(20).temperature(1).seed(3))) {
+                Generated cached = TINY.generate("The cat sat on", o.hooks(hooks).useKvCache(true));
+                Generated plain = TINY.generate("The cat sat on", o.hooks(hooks).useKvCache(false));
                 assertArrayEquals(plain.newTokens()[0], cached.newTokens()[0], "hooks " + hooks.size());
             }
         }
-        Generated unsteered = TINY.generate("The cat sat on", greedy(20).build());
-        Generated steered = TINY.generate("The cat sat on", greedy(20).hooks(steer).build());
+        Generated unsteered = TINY.generate("The cat sat on", greedy(20));
+        Generated steered = TINY.generate("The cat sat on", greedy(20).hooks(steer));
         assertTrue(!Arrays.equals(unsteered.newTokens()[0], steered.newTokens()[0]), "the hook must act");
     }
 
@@ -75,7 +75,7 @@ class GenerateTest {
     void leftPaddedBatchGivesEachRowTheTokensOfItsPromptAlone() {
         List<String> prompts = List.of("Hello", "The quick brown fox jumps", "One two three");
         for (boolean cache : new boolean[] {true, false}) {
-            GenerateOptions o = greedy(8).useKvCache(cache).build();
+            GenerateOptions o = greedy(8).useKvCache(cache);
             Generated batch = TINY.generate(prompts, o);
             for (int b = 0; b < prompts.size(); b++) {
                 Generated alone = TINY.generate(prompts.get(b), o);
@@ -92,7 +92,7 @@ class GenerateTest {
         int[][] prompt = {Arrays.copyOf(row, 1 + 12 + 3), Arrays.copyOf(row, 1 + 12 + 3)};
         prompt[1] = Arrays.copyOf(row, 1 + 12 + 3);
         prompt[1][15] = row[2]; // row 1 continues with A[2:] instead
-        Generated g = INDUCTION.generate(prompt, null, greedy(20).stopAtEos(true).eosTokenId(eos).build());
+        Generated g = INDUCTION.generate(prompt, null, greedy(20).stopAtEos(true).eosTokenId(eos));
         int[] first = g.newTokens()[0];
         assertEquals(eos, first[1]);
         for (int s = 2; s < first.length; s++) {
@@ -113,7 +113,7 @@ class GenerateTest {
                 patternShapes.add(act.shapeString());
                 return null;
             });
-            TINY.generate(new int[][] {{1, 2, 3, 4}}, null, greedy(3).hooks(List.of(pattern)).build());
+            TINY.generate(new int[][] {{1, 2, 3, 4}}, null, greedy(3).hooks(List.of(pattern)));
         }
         assertEquals(3, persistentCalls.get());
         assertEquals(List.of("[1, 4, 4, 4]", "[1, 4, 1, 5]", "[1, 4, 1, 6]"), patternShapes);
@@ -125,7 +125,7 @@ class GenerateTest {
         Generated g = TINY.generate(List.of("a", "bc d"), greedy(5).onStep((step, tokens) -> {
             assertEquals(streamed.size(), step);
             streamed.add(tokens);
-        }).build());
+        }));
         for (int s = 0; s < 5; s++) {
             assertArrayEquals(new int[] {g.newTokens()[0][s], g.newTokens()[1][s]}, streamed.get(s));
         }
@@ -140,22 +140,22 @@ class GenerateTest {
         })) {
             int nCtx = TINY.cfg().nCtx();
             var tooLong = assertThrows(IllegalArgumentException.class,
-                    () -> TINY.generate(new int[][] {new int[nCtx - 5]}, null, greedy(6).build()));
+                    () -> TINY.generate(new int[][] {new int[nCtx - 5]}, null, greedy(6)));
             assertTrue(tooLong.getMessage().contains((nCtx - 5) + " tokens") && tooLong.getMessage().contains(
                     "max_new_tokens 6") && tooLong.getMessage().contains("n_ctx " + nCtx), tooLong.getMessage());
             var empty = assertThrows(IllegalArgumentException.class,
-                    () -> TINY.generate("", greedy(2).prependBos(false).build()));
+                    () -> TINY.generate("", greedy(2).prependBos(false)));
             assertTrue(empty.getMessage().contains("tokenizes to no tokens"), empty.getMessage());
             var rightPadded = assertThrows(IllegalArgumentException.class, () -> TINY.generate(
-                    new int[][] {{1, 2}, {3, 0}}, new int[][] {{1, 1}, {1, 0}}, greedy(2).build()));
+                    new int[][] {{1, 2}, {3, 0}}, new int[][] {{1, 1}, {1, 0}}, greedy(2)));
             assertTrue(rightPadded.getMessage().contains("left padding"), rightPadded.getMessage());
             assertEquals(0, calls.get());
         }
-        assertOption("temperature", () -> GenerateOptions.builder().temperature(-0.5).build());
-        assertOption("top_p", () -> GenerateOptions.builder().topP(0).build());
-        assertOption("top_p", () -> GenerateOptions.builder().topP(1.5).build());
-        assertOption("top_k", () -> GenerateOptions.builder().topK(0).build());
-        assertOption("max_new_tokens", () -> GenerateOptions.builder().maxNewTokens(0).build());
+        assertOption("temperature", () -> GenerateOptions.defaults().temperature(-0.5));
+        assertOption("top_p", () -> GenerateOptions.defaults().topP(0));
+        assertOption("top_p", () -> GenerateOptions.defaults().topP(1.5));
+        assertOption("top_k", () -> GenerateOptions.defaults().topK(0));
+        assertOption("max_new_tokens", () -> GenerateOptions.defaults().maxNewTokens(0));
     }
 
     private static void assertOption(String name, Runnable build) {

@@ -39,7 +39,8 @@ public final class Attention {
      */
     public static void causal(float[] z, int zOff, float[] q, int qOff, float[] k, int kOff, float[] v, int vOff,
             float[] keyMask, int mOff, int B, int Pq, int Pk, int H, int E, float scale) {
-        eachQuery(B, H, Pq, Pk, (b, h, i, scores) -> {
+        long fmas = 2L * B * H * Pq * Pk * E; // at most: q.k and p.v over every key; a decode step's few run inline
+        eachQuery(B, H, Pq, Pk, fmas, (b, h, i, scores) -> {
             int row = ((b * Pq + i) * H + h) * E; // row of query i of (b, h) in q and z
             int kv = (b * Pk * H + h) * E;        // row of key 0 of (b, h) in k and v
             scoreRow(scores, 0, q, qOff + row, k, kOff + kv, keyMask, mOff + b * Pk, Pk - Pq + i, Pk, H * E, E,
@@ -73,7 +74,8 @@ public final class Attention {
      */
     public static void scores(float[] out, int oOff, float[] q, int qOff, float[] k, int kOff, float[] keyMask,
             int mOff, int B, int Pq, int Pk, int H, int E, float scale) {
-        eachQuery(B, H, Pq, 0, (b, h, i, unused) -> scoreRow(out, oOff + ((b * H + h) * Pq + i) * Pk, q,
+        long fmas = (long) B * H * Pq * Pk * E;
+        eachQuery(B, H, Pq, 0, fmas, (b, h, i, unused) -> scoreRow(out, oOff + ((b * H + h) * Pq + i) * Pk, q,
                 qOff + ((b * Pq + i) * H + h) * E, k, kOff + (b * Pk * H + h) * E, keyMask, mOff + b * Pk,
                 Pk - Pq + i, Pk, H * E, E, scale));
     }
@@ -84,14 +86,18 @@ public final class Attention {
      */
     public static void mix(float[] z, int zOff, float[] pattern, int pOff, float[] v, int vOff, int B, int Pq, int Pk,
             int H, int E) {
-        eachQuery(B, H, Pq, 0, (b, h, i, unused) -> mixRow(z, zOff + ((b * Pq + i) * H + h) * E, pattern,
+        long fmas = (long) B * H * Pq * Pk * E;
+        eachQuery(B, H, Pq, 0, fmas, (b, h, i, unused) -> mixRow(z, zOff + ((b * Pq + i) * H + h) * E, pattern,
                 pOff + ((b * H + h) * Pq + i) * Pk, v, vOff + (b * Pk * H + h) * E, Pk, H * E, E));
     }
 
-    /** Runs {@code row} for every (b, h, query), in parallel over (b, h, block of queries), one scratch per task. */
-    private static void eachQuery(int B, int H, int Pq, int scratch, QueryRow row) {
+    /**
+     * Runs {@code row} for every (b, h, query), in parallel over (b, h, block of queries) when {@code fmas} (the
+     * multiply-adds of all rows) is worth handing out, one scratch per task.
+     */
+    private static void eachQuery(int B, int H, int Pq, int scratch, long fmas, QueryRow row) {
         int blocks = (Pq + QUERY_BLOCK - 1) / QUERY_BLOCK;
-        CpuThreads.parallelFor(B * H * blocks, task -> {
+        CpuThreads.parallelFor(B * H * blocks, fmas, task -> {
             int b = task / (H * blocks);
             int h = task / blocks % H;
             int first = task % blocks * QUERY_BLOCK;

@@ -4,7 +4,6 @@ package dev.jlens.kernels.cpu;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
-import java.util.function.IntConsumer;
 
 /**
  * The CPU matrix product, the hot path of every forward pass: {@code C[i,j] = sum_k A[i,k] * B[k,j]} with
@@ -33,8 +32,6 @@ public final class Matmul {
     static final int NC = 16;
     /** Up to this many rows, K is not blocked, so each panel of B is streamed once, front to back. */
     static final int SMALL_M = 8;
-    /** Below this many multiply-adds (M*N*K, ~20 us on one core) or copies a call runs on the calling thread. */
-    static final long PARALLEL_MIN_FMAS = 1L << 20;
     /** Columns per packed panel: two vectors, or 1 (B transposed) for the scalar twins. */
     static final int PANEL_WIDTH = VectorWidth.SCALAR ? 1 : GemmKernel.NR;
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT;
@@ -80,7 +77,7 @@ public final class Matmul {
     private static void packInto(PackedMatrix packed, MemorySegment src, long off, long rowStride, long colStride) {
         int panels = packed.panels();
         int chunk = Math.max(1, panels / (4 * CpuThreads.COUNT));
-        run((panels + chunk - 1) / chunk, (long) packed.k() * packed.n() >= PARALLEL_MIN_FMAS, t -> {
+        CpuThreads.parallelFor((panels + chunk - 1) / chunk, (long) packed.k() * packed.n(), t -> {
             float[] panel = new float[packed.k() * packed.nr]; // [K, nr], built on the heap, then copied at once
             float[] column = new float[packed.k()];
             for (int p = t * chunk, end = Math.min(panels, p + chunk); p < end; p++) {
@@ -163,10 +160,11 @@ public final class Matmul {
         int p0 = col0 / nr;
         int panels = (cols + nr - 1) / nr;
         int base = cOff - col0; // C's column of panel p is p * nr - col0
-        boolean parallel = (long) m * cols * k >= PARALLEL_MIN_FMAS;
-        int chunk = parallel ? Math.clamp((panels + 8L * CpuThreads.COUNT - 1) / (8L * CpuThreads.COUNT), 1, NC) : NC;
+        long fmas = (long) m * cols * k;
+        int chunk = fmas >= CpuThreads.PARALLEL_MIN_WORK
+                ? Math.clamp((panels + 8L * CpuThreads.COUNT - 1) / (8L * CpuThreads.COUNT), 1, NC) : NC;
         int tasks = (panels + chunk - 1) / chunk;
-        run(tasks, parallel, t -> {
+        CpuThreads.parallelFor(tasks, fmas, t -> {
             int q = t % 2 == 0 ? t / 2 : tasks - 1 - t / 2; // alternate ends: threads meet once, not at every chunk
             multiplyPanels(c, base, ldc, a, aOff, lda, b, m, p0 + q * chunk, p0 + Math.min(panels, q * chunk + chunk));
         });
@@ -177,17 +175,6 @@ public final class Matmul {
     static boolean isPanelWindow(PackedMatrix b, int col0, int cols) {
         return col0 >= 0 && cols >= 0 && col0 + cols <= b.n() && col0 % b.nr == 0
                 && (cols % b.nr == 0 || col0 + cols == b.n());
-    }
-
-    /** Runs tasks 0..tasks-1 on {@link CpuThreads} when parallel, else in order on the calling thread. */
-    private static void run(int tasks, boolean parallel, IntConsumer task) {
-        if (parallel) {
-            CpuThreads.parallelFor(tasks, task);
-        } else {
-            for (int t = 0; t < tasks; t++) {
-                task.accept(t);
-            }
-        }
     }
 
     /** Same with an unpacked B (packs internally; used for activations such as attention q.k^T per head). */

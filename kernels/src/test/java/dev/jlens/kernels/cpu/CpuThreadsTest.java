@@ -4,6 +4,12 @@ package dev.jlens.kernels.cpu;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 class CpuThreadsTest {
@@ -35,6 +41,23 @@ class CpuThreadsTest {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CpuThreads.spinMicros(bad));
             assertEquals("-Djlens.spinMicros=" + bad + " is not a spin time in microseconds (0 or more)",
                     e.getMessage());
+        }
+    }
+
+    @Test // catches small work handed to the helpers or run out of order, and large work that skips or repeats a task
+    void parallelForRunsWorkBelowTheThresholdInlineInOrderAndLargeWorkOnceEach() {
+        List<Integer> order = new ArrayList<>();
+        Set<Thread> threads = new HashSet<>();
+        CpuThreads.parallelFor(50, CpuThreads.PARALLEL_MIN_WORK - 1, i -> {
+            order.add(i);
+            threads.add(Thread.currentThread());
+        });
+        assertEquals(IntStream.range(0, 50).boxed().toList(), order);
+        assertEquals(Set.of(Thread.currentThread()), threads);
+        AtomicIntegerArray runs = new AtomicIntegerArray(500);
+        CpuThreads.parallelFor(500, CpuThreads.PARALLEL_MIN_WORK, runs::incrementAndGet);
+        for (int i = 0; i < 500; i++) {
+            assertEquals(1, runs.get(i), "task " + i);
         }
     }
 }

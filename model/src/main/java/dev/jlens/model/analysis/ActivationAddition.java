@@ -9,6 +9,7 @@ import dev.jlens.model.RunOptions;
 import dev.jlens.tensor.Shape;
 import dev.jlens.tensor.Tensor;
 import java.util.Arrays;
+import java.util.function.IntUnaryOperator;
 
 /**
  * A steering vector: direction [n, d_model] = blocks.L.hook_resid_pre of prompt+ minus that of prompt- (both with
@@ -18,7 +19,8 @@ import java.util.Arrays;
  *   <li>{@link #atStart()}, ActAdd's: resid_pre[:, p] += c direction[p] for p &lt; n, in every pass that covers
  *       the sequence from position 0 with at least n positions. A shorter pass is taken for a KV-cached decode step
  *       and left alone (its positions lie after the steered ones), so cached and uncached generation agree when
- *       the prompt has at least n tokens and rows are not padded.</li>
+ *       the prompt has at least n tokens. {@link #atStart(int[])} does the same for a left-padded batch, from
+ *       each row's first real position.</li>
  *   <li>{@link #everywhere()}: resid_pre[:, p] += c mean_q direction[q] at every position: no position to align,
  *       so it works with padding and the KV cache alike.</li>
  * </ul>
@@ -85,15 +87,41 @@ public final class ActivationAddition {
 
     /** ActAdd's hook: adds the vector at positions [0, n) of every pass of at least n positions. */
     public FwdHook atStart() {
+        return steerFrom(row -> 0, scaled.size(0));
+    }
+
+    /**
+     * ActAdd's hook for a left-padded batch: adds the vector at positions [pads[b], pads[b] + n) of row b, the first
+     * n positions of each prompt, in every pass that covers them all (at least max(pads) + n positions). Cached and
+     * uncached generation agree when every prompt has at least n tokens.
+     *
+     * @param pads the pads in front of each row's prompt, [batch]
+     * @return the hook
+     */
+    public FwdHook atStart(int[] pads) {
+        int[] offsets = pads.clone();
+        return steerFrom(row -> {
+            if (row >= offsets.length) {
+                throw new IllegalArgumentException("the steering hook knows the pads of " + offsets.length
+                        + " rows but " + hookName() + " has row " + row);
+            }
+            return offsets[row];
+        }, Arrays.stream(offsets).max().orElse(0) + scaled.size(0));
+    }
+
+    /** Adds the vector at positions [first(b), first(b) + n) of each row b of every pass of at least reach positions. */
+    private FwdHook steerFrom(IntUnaryOperator first, int reach) {
         int n = scaled.size(0);
         return FwdHook.of(hookName(), (act, hook) -> {
             checkWidth(act);
-            if (act.size(1) < n) {
+            if (act.size(1) < reach) {
                 return null; // a decode step after the steered positions
             }
             Tensor out = act.copy();
-            Tensor head = out.narrow(1, 0, n); // [batch, n, d_model]
-            head.copyFrom(head.add(scaled.unsqueeze(0).expand(act.size(0), n, act.size(2))));
+            for (int b = 0; b < act.size(0); b++) {
+                Tensor head = out.select(0, b).narrow(0, first.applyAsInt(b), n); // [n, d_model]
+                head.copyFrom(head.add(scaled));
+            }
             return out;
         });
     }

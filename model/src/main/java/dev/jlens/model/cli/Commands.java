@@ -99,8 +99,8 @@ final class Commands {
                             continue each prompt (TL's generate; prompts of different lengths are left-padded into
                             one batch): --temperature 0 is greedy (default 1), top-k and top-p restrict sampling,
                             --seed makes sampling repeatable (default 0), a row stops at EOS; --steer adds
-                            COEF x (resid_pre(text+) - resid_pre(text-)) at block LAYER's first positions
-                            (activation addition); --json prints [{"prompt_ids", "new_ids", "text"}] per row
+                            COEF x (resid_pre(text+) - resid_pre(text-)) at block LAYER's first positions of
+                            each prompt, after its pads (activation addition); --json prints [{"prompt_ids", "new_ids", "text"}] per row
                             """,
                     List.of("./jlens generate --model gpt2 --prompt \"The cat sat on the\" --max-new-tokens 20 "
                             + "--temperature 0",
@@ -154,12 +154,16 @@ final class Commands {
                             "./jlens tokenize --tokenizer path/to/tokenizer.json --text \"Hello world\"")),
             new Spec("logits", Set.of("--model", "--tokens", "--out"), Set.of("--no-processing"),
                     "logits --model M --tokens 50256,464,3290 [--tokens ...] [--no-processing] --out F.npy", """
-                            float32 logits [batch, pos, vocab] as .npy
+                            float32 logits [batch, pos, vocab] as .npy; rows of different lengths are right-padded
+                            (as HF's tokenizer pads GPT-2), run with the attention mask, get 0 logits at the pads,
+                            and the mask goes to F.mask.npy (float32 [batch, pos], 1 real, 0 pad)
                             """,
                     List.of("./jlens logits --model gpt2 --tokens 50256,464,3290 --out logits.npy")),
             new Spec("verify", Set.of("--model", "--tokens", "--reference", "--atol"), Set.of("--no-processing"),
                     "verify --model M --tokens ... --reference F.npy [--atol A] [--no-processing]", """
-                            compare with reference logits (e.g. from Hugging Face); exit 1 past the tolerance
+                            compare with reference logits (e.g. from Hugging Face); exit 1 past the tolerance;
+                            rows of different lengths: the reference is [batch, longest, vocab], right-padded,
+                            and only real positions are compared
                             """,
                     List.of("./jlens verify --model gpt2 --tokens 50256,464,3290 --reference hf_logits.npy "
                             + "--no-processing")),

@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.StringWriter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -27,25 +28,21 @@ final class GenerateCommand {
     /** What to generate from and how to print it. */
     record Request(List<String> prompts, List<String> tokenRows, List<String> steers, boolean json) {}
 
-    static int run(HookedGpt2 model, Request r, GenerateOptions.Builder options, PrintStream out) {
+    static int run(HookedGpt2 model, Request r, GenerateOptions options, PrintStream out) {
         if (r.prompts().isEmpty() == r.tokenRows().isEmpty()) {
             throw new IllegalArgumentException("generate: give --prompt P or --tokens IDS (either may repeat), "
                     + "not both and not neither");
         }
-        List<FwdHook> hooks = new ArrayList<>();
-        for (String steer : r.steers()) {
-            hooks.add(steering(model, steer).atStart());
-        }
-        GenerateOptions o = options.hooks(hooks).build();
         Generated g;
         if (!r.prompts().isEmpty()) {
-            checkSteeredLengths(hooks, r.prompts().stream().map(p -> model.toTokens(p)[0].length).toList());
-            g = model.generate(r.prompts(), o);
+            int[] lengths = r.prompts().stream().mapToInt(p -> model.toTokens(p)[0].length).toArray();
+            g = model.generate(r.prompts(), options.hooks(steering(model, r.steers(), lengths)));
         } else {
             List<int[]> rows = r.tokenRows().stream().map(t -> Args.ids("--tokens", t)).toList();
-            checkSteeredLengths(hooks, rows.stream().map(row -> row.length).toList());
+            int[] lengths = rows.stream().mapToInt(row -> row.length).toArray();
             TokenBatch batch = TokenBatch.pad(rows, 0, PaddingSide.LEFT);
-            g = model.generate(batch.ids(), batch.attentionMask(), o);
+            g = model.generate(batch.ids(), batch.attentionMask(), options.hooks(steering(model, r.steers(),
+                    lengths)));
         }
         out.print(r.json() ? json(model, g) + "\n" : text(model, g));
         return 0;
@@ -94,12 +91,15 @@ final class GenerateCommand {
         return out;
     }
 
-    /** ActAdd steers the first positions, which padding would move: the prompts must share one length. */
-    private static void checkSteeredLengths(List<FwdHook> hooks, List<Integer> lengths) {
-        if (!hooks.isEmpty() && lengths.stream().distinct().count() > 1) {
-            throw new IllegalArgumentException("--steer adds at each prompt's first positions, which left padding "
-                    + "would move: give prompts of one length in tokens (got " + lengths + ")");
+    /** ActAdd hooks for the --steer specs, each adding at every prompt's first positions, after its left pads. */
+    private static List<FwdHook> steering(HookedGpt2 model, List<String> specs, int[] promptLengths) {
+        int longest = Arrays.stream(promptLengths).max().orElse(0);
+        int[] pads = Arrays.stream(promptLengths).map(length -> longest - length).toArray();
+        List<FwdHook> hooks = new ArrayList<>();
+        for (String spec : specs) {
+            hooks.add(steering(model, spec).atStart(pads));
         }
+        return hooks;
     }
 
     private static String text(HookedGpt2 model, Generated g) {

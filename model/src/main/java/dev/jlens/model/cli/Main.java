@@ -151,12 +151,12 @@ public final class Main {
             }
             case "logits" -> {
                 yield LogitsCommands.logits(load(a, a.require("--model"), a.has("--no-processing"), env),
-                        LogitsCommands.rows(a.all("--tokens")), Path.of(a.require("--out")), System.out);
+                        LogitsCommands.paddedRows(a.all("--tokens")), Path.of(a.require("--out")), System.out);
             }
             case "verify" -> {
                 boolean raw = a.has("--no-processing");
                 yield LogitsCommands.verify(load(a, a.require("--model"), raw, env),
-                        LogitsCommands.rows(a.all("--tokens")), Path.of(a.require("--reference")),
+                        LogitsCommands.paddedRows(a.all("--tokens")), Path.of(a.require("--reference")),
                         a.number("--atol", 1e-4), !raw, System.out);
             }
             case "gradients" -> {
@@ -250,15 +250,15 @@ public final class Main {
     }
 
     /** generate's sampling flags; GenerateOptions checks their ranges and names the option. */
-    private static GenerateOptions.Builder generateOptions(Args a) {
-        GenerateOptions.Builder o = GenerateOptions.builder().maxNewTokens(integer(a, "--max-new-tokens", 10))
+    private static GenerateOptions generateOptions(Args a) {
+        GenerateOptions o = GenerateOptions.defaults().maxNewTokens(integer(a, "--max-new-tokens", 10))
                 .temperature(a.number("--temperature", 1)).seed((long) a.number("--seed", 0))
                 .useKvCache(!a.has("--no-kv-cache")).prependBos(!a.has("--no-bos"));
         if (a.has("--top-k")) {
-            o.topK(integer(a, "--top-k", 0));
+            o = o.topK(integer(a, "--top-k", 0));
         }
         if (a.has("--top-p")) {
-            o.topP(a.number("--top-p", 1));
+            o = o.topP(a.number("--top-p", 1));
         }
         return o;
     }

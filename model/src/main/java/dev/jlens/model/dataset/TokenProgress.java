@@ -1,22 +1,20 @@
 // A console progress line for corpus jobs: contexts done and tokens/s; silent unless stderr is a terminal.
 package dev.jlens.model.dataset;
 
+import dev.jlens.model.progress.RedrawnLine;
 import java.io.PrintStream;
 import java.util.Locale;
 
 /** Counts tokens processed and redraws one line on stderr at most ten times a second. Thread-safe. */
 public final class TokenProgress implements AutoCloseable {
-    private static final long REDRAW_NANOS = 100_000_000L;
-
-    private final PrintStream out; // null when silent
+    private final RedrawnLine out; // null when silent
     private final String label;
     private final long startNanos = System.nanoTime();
     private long contexts;
     private long tokens;
-    private long lastDraw;
 
     private TokenProgress(PrintStream out, String label) {
-        this.out = out;
+        this.out = out == null ? null : new RedrawnLine(out);
         this.label = label;
     }
 
@@ -35,11 +33,8 @@ public final class TokenProgress implements AutoCloseable {
     public synchronized void add(int n, int tokensEach) {
         contexts += n;
         tokens += (long) n * tokensEach;
-        long now = System.nanoTime();
-        if (out != null && now - lastDraw >= REDRAW_NANOS) {
-            lastDraw = now;
-            out.print("\r" + line(now));
-            out.flush();
+        if (out != null) {
+            out.redraw(System.nanoTime(), this::line);
         }
     }
 
@@ -54,7 +49,7 @@ public final class TokenProgress implements AutoCloseable {
     @Override
     public synchronized void close() {
         if (out != null && contexts > 0) {
-            out.println("\r" + line(System.nanoTime()));
+            out.end(line(System.nanoTime()));
         }
     }
 }

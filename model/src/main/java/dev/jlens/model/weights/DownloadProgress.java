@@ -2,6 +2,7 @@
 // Mirrors the role of huggingface_hub's tqdm bars; nothing is printed in silent mode.
 package dev.jlens.model.weights;
 
+import dev.jlens.model.progress.RedrawnLine;
 import java.io.PrintStream;
 import java.util.Locale;
 
@@ -9,20 +10,19 @@ import java.util.Locale;
 public final class DownloadProgress {
     private enum Mode { SILENT, LINES, BAR }
 
-    private static final long REDRAW_NANOS = 100_000_000L; // at most ten redraws a second
-
     private final Mode mode;
     private final PrintStream out;
+    private final RedrawnLine bar; // null unless mode is BAR
     private String file;
     private long startBytes;
     private long bytes;
     private long total;
     private long startNanos;
-    private long lastDraw;
 
     private DownloadProgress(Mode mode, PrintStream out) {
         this.mode = mode;
         this.out = out;
+        this.bar = mode == Mode.BAR ? new RedrawnLine(out) : null;
     }
 
     /** A bar on stderr when {@link System#console()} is present, otherwise one line per file. */
@@ -52,24 +52,20 @@ public final class DownloadProgress {
         bytes = offset;
         total = totalBytes;
         startNanos = System.nanoTime();
-        lastDraw = 0;
     }
 
     /** {@code n} more bytes arrived. */
     void advance(long n) {
         bytes += n;
-        long now = System.nanoTime();
-        if (mode == Mode.BAR && now - lastDraw >= REDRAW_NANOS) {
-            lastDraw = now;
-            out.print("\r" + line(now));
-            out.flush();
+        if (bar != null) {
+            bar.redraw(System.nanoTime(), this::line);
         }
     }
 
     /** The file is complete. */
     void done() {
-        if (mode == Mode.BAR) {
-            out.println("\r" + line(System.nanoTime()));
+        if (bar != null) {
+            bar.end(line(System.nanoTime()));
         } else if (mode == Mode.LINES) {
             out.println("downloaded " + line(System.nanoTime()));
         }

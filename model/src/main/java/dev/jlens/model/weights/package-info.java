@@ -1,7 +1,7 @@
 /**
  * Weights: the TransformerLens-keyed state dict, safetensors (memory-mapped), Hugging Face folders, cache and hub,
- * the HF-to-TL key map, and weight processing. May import: {@code dev.jlens.model.config}, tensor, the JDK, the
- * JSON library.
+ * the HF-to-TL key map, and weight processing. May import: {@code dev.jlens.model.config},
+ * {@code dev.jlens.model.progress}, tensor, the JDK, the JSON library.
  *
  * <p>Files and where they come from: {@link dev.jlens.model.weights.SafeTensorsFile} memory-maps one safetensors
  * file (validated header, tensors as views over {@code SegmentStorage}, F16/BF16 widened on read) and

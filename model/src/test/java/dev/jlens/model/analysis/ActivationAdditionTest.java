@@ -64,14 +64,34 @@ class ActivationAdditionTest {
     @Test
     void steeredGenerationIsTheSameWithAndWithoutTheKvCache() {
         ActivationAddition steer = ActivationAddition.fromPrompts(MODEL, 1, 8.0, " love", " hate");
-        GenerateOptions.Builder o = GenerateOptions.builder().greedy().maxNewTokens(12).stopAtEos(false);
+        GenerateOptions o = GenerateOptions.defaults().greedy().maxNewTokens(12).stopAtEos(false);
         for (FwdHook hook : List.of(steer.atStart(), steer.everywhere())) {
-            Generated cached = MODEL.generate("I think dogs are", o.hooks(List.of(hook)).useKvCache(true).build());
-            Generated plain = MODEL.generate("I think dogs are", o.hooks(List.of(hook)).useKvCache(false).build());
+            Generated cached = MODEL.generate("I think dogs are", o.hooks(List.of(hook)).useKvCache(true));
+            Generated plain = MODEL.generate("I think dogs are", o.hooks(List.of(hook)).useKvCache(false));
             assertArrayEquals(plain.newTokens()[0], cached.newTokens()[0]);
-            Generated unsteered = MODEL.generate("I think dogs are", o.hooks(List.of()).build());
+            Generated unsteered = MODEL.generate("I think dogs are", o.hooks(List.of()));
             assertFalse(Arrays.equals(unsteered.newTokens()[0], cached.newTokens()[0]), "steering must act");
         }
+    }
+
+    @Test // catches pads ignored (the short row steered on its pads) or a row steered at another row's offset
+    void aLeftPaddedSteeredBatchContinuesEachPromptAsItWouldAlone() {
+        ActivationAddition steer = ActivationAddition.fromPrompts(MODEL, 1, 8.0, " love", " hate");
+        List<String> prompts = List.of("I think dogs are", "Cats");
+        int[] lengths = prompts.stream().mapToInt(p -> MODEL.toTokens(p)[0].length).toArray();
+        assertTrue(lengths[0] > lengths[1] && lengths[1] >= steer.vector().size(0), Arrays.toString(lengths));
+        int[] pads = {0, lengths[0] - lengths[1]};
+        GenerateOptions o = GenerateOptions.defaults().greedy().maxNewTokens(8).stopAtEos(false);
+        for (boolean cache : new boolean[] {true, false}) {
+            Generated batch = MODEL.generate(prompts, o.useKvCache(cache).hooks(List.of(steer.atStart(pads))));
+            for (int b = 0; b < 2; b++) {
+                Generated alone = MODEL.generate(prompts.get(b), o.useKvCache(cache).hooks(List.of(steer.atStart())));
+                assertArrayEquals(alone.newTokens()[0], batch.newTokens()[b], "row " + b + ", cache " + cache);
+            }
+        }
+        Generated unpadded = MODEL.generate(prompts, o.hooks(List.of(steer.atStart())));
+        Generated shortAlone = MODEL.generate(prompts.get(1), o.hooks(List.of(steer.atStart())));
+        assertFalse(Arrays.equals(shortAlone.newTokens()[0], unpadded.newTokens()[1]), "pads must matter here");
     }
 
     @Test

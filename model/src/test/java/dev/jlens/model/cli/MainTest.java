@@ -1,10 +1,12 @@
 // The command line: each command's output and exit code, and its errors for bad flags, files and shapes.
 package dev.jlens.model.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jlens.model.HookedGpt2;
 import dev.jlens.model.plot.PngPixels;
 import dev.jlens.model.pretrained.Pretrained;
 import dev.jlens.model.weights.ProcessingOptions;
@@ -162,6 +164,17 @@ class MainTest {
         assertTrue(uncached.contains("\"new_ids\":[8,9]"), uncached);
     }
 
+    @Test // catches --steer refusing prompts of different lengths, or steering the shorter one at its pads
+    void generateSteersPromptsOfDifferentLengthsEachFromItsFirstToken() {
+        String[] steer = {"--model", "tiny-random", "--steer", "1:8:\" love\":\" hate\"", "--max-new-tokens", "4",
+                "--temperature", "0", "--json"};
+        String both = run(args(new String[] {"generate", "--prompt", "I think dogs are", "--prompt", "Cats"}, steer));
+        String alone = run(args(new String[] {"generate", "--prompt", "Cats"}, steer));
+        assertTrue(both.startsWith("0\n[{") && alone.startsWith("0\n[{"), both + alone);
+        String newIds = alone.substring(alone.indexOf("\"new_ids\""), alone.indexOf(",\"text\""));
+        assertTrue(both.substring(both.indexOf("},{")).contains(newIds), both + " vs " + newIds);
+    }
+
     @Test
     void generateRefusesBadOptionsNamingThem() {
         String[] base = {"generate", "--model", "tiny-random", "--prompt", "Hi"};
@@ -209,6 +222,42 @@ class MainTest {
         String off = run("verify", "--model", "tiny-random", "--tokens", "50256,464,3290", "--tokens", "1,2,3",
                 "--no-processing", "--reference", out.toString());
         assertTrue(off.startsWith("1\n") && off.contains("verify FAILED"), off);
+    }
+
+    @Test // catches padded rows run without the mask, pads left in place of zeros, a wrong mask, or a verify that
+          // compares pads or ignores a real position
+    void logitsAndVerifyTakeRowsOfDifferentLengthsRightPaddedWithTheMask(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("ragged.npy");
+        String[] rows = {"--tokens", "50256,464,3290,11", "--tokens", "1,2"};
+        String log = run(args(new String[] {"logits", "--model", "tiny-random", "--no-processing", "--out",
+                out.toString()}, rows));
+        assertTrue(log.startsWith("0\n") && log.contains("ragged.mask.npy"), log);
+        Tensor written = Npy.read(out);
+        assertArrayEquals(new int[] {2, 4, written.size(2)}, written.shape());
+        HookedGpt2 model = Pretrained.load("tiny-random", ProcessingOptions.none());
+        Tensor first = model.forward(new int[][] {{50256, 464, 3290, 11}});
+        Tensor second = model.forward(new int[][] {{1, 2}});
+        // each row as if alone; 1e-5, not 0: 8 rows and 4 rows take register tiles that sum K in another order
+        assertTrue(written.narrow(0, 0, 1).maxAbsDiff(first) <= 1e-5, "row 0");
+        assertTrue(written.narrow(0, 1, 1).narrow(1, 0, 2).maxAbsDiff(second) <= 1e-5, "row 1 real positions");
+        assertEquals(0.0, written.narrow(0, 1, 1).narrow(1, 2, 2).maxAbsDiff(Tensor.zeros(1, 2, written.size(2))),
+                "row 1 pads are 0");
+        Tensor mask = Npy.read(dir.resolve("ragged.mask.npy"));
+        assertArrayEquals(new float[] {1, 1, 1, 1, 1, 1, 0, 0}, mask.toArray());
+        assertArrayEquals(new int[] {2, 4}, mask.shape());
+
+        Tensor reference = written.copy();
+        reference.narrow(0, 1, 1).narrow(1, 2, 2).fill(123f); // a reference's pads hold anything
+        Npy.write(out, reference);
+        String[] verify = {"verify", "--model", "tiny-random", "--no-processing", "--reference", out.toString()};
+        String same = run(args(verify, rows));
+        assertTrue(same.startsWith("0\n") && same.contains("argmax agreement 6 / 6"), same);
+        reference.set(reference.get(1, 1, 5) + 1e-3f, 1, 1, 5); // the last real position of the short row
+        Npy.write(out, reference);
+        String off = run(args(verify, rows));
+        assertTrue(off.startsWith("1\n") && off.contains("verify FAILED"), off);
+        Npy.write(out, reference.narrow(1, 0, 3).contiguous());
+        fails("(rows right-padded to the longest)", args(verify, rows));
     }
 
     @Test // catches a heads table or JSON that loses a score, mislabels heads, or misses induction-2l's planted heads
@@ -358,8 +407,8 @@ class MainTest {
                 "--device", "cuda", "--backend", "cpu");
         fails("--out is required", "logits", "--model", "tiny-random", "--tokens", "1,2");
         fails("'x' is not a token id", "logits", "--model", "tiny-random", "--tokens", "1,x", "--out", "a.npy");
-        fails("differ in length", "logits", "--model", "tiny-random", "--tokens", "1,2", "--tokens", "1",
-                "--out", "a.npy");
+        fails("differ in length", "gradients", "--model", "tiny-random", "--tokens", "1,2", "--tokens", "1",
+                "--target", "3", "--pos", "0", "--hooks", "hook_embed", "--out", dir.toString());
         fails("token id 60000", "logits", "--model", "tiny-random", "--tokens", "1,60000", "--out",
                 dir.resolve("a.npy").toString());
         fails("cannot read reference logits", "verify", "--model", "tiny-random", "--tokens", "1,2",
