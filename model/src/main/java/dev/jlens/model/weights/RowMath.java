@@ -69,8 +69,8 @@ final class RowMath {
     }
 
     /**
-     * fold_ln on rows of W_U^T: for each row r, b[bOff + r] += sum_j c[j] x[r, j] and, with mu = (sum_j x[r, j] w[j]) / n,
-     * out[r, j] = x[r, j] w[j] - mu (both sums in index order, b's starting from its value).
+     * fold_ln on rows of W_U^T: for each row r, b[bOff + r] += sum_j c[j] x[r, j] and, with
+     * mu = (sum_j x[r, j] w[j]) / n, out[r, j] = x[r, j] w[j] - mu (both sums in index order, b's from its value).
      */
     static void foldRows(float[] out, float[] x, int m, int n, double[] b, int bOff, double[] w, double[] c) {
         for (int r = 0; r < m; r++) {
