@@ -1,4 +1,4 @@
-// Row-by-row access to a 2-D weight for weight processing: read any view as float rows, write float32 rows.
+// Access to a 2-D weight for weight processing a chunk of rows at a time: read any view as float rows, write float32.
 package dev.jlens.model.weights;
 
 import dev.jlens.tensor.DType;
