@@ -7,9 +7,9 @@
 #   SIZES="small medium" scripts/bench-load.sh    some of small (gpt2), medium, large, xl
 # Checkpoints are made once by scripts/fixtures/make_gpt2_checkpoint.py under target/bench-load/checkpoints (or
 # $JLENS_BENCH_CHECKPOINTS; 0.5, 1.4, 3.1 and 6.2 GB). jlens runs with the launcher's JVM settings (no -Xmx: the
-# JVM's default heap), plus $JAVA_OPTS if set. Each file is read once with cat first so that every side finds it in
-# the page cache. Peak RSS is ru_maxrss of the child (a python wrapper, getrusage(RUSAGE_CHILDREN)). Prints one
-# markdown table and writes it to target/bench-load/table.md, with the raw output of every run in
+# JVM's default heap; its AOT cache), plus $JAVA_OPTS if set. Each file is read once with cat first so that every
+# side finds it in the page cache. Peak RSS is ru_maxrss of the child (a python wrapper, getrusage(RUSAGE_CHILDREN)).
+# Prints one markdown table and writes it to target/bench-load/table.md, with the raw output of every run in
 # target/bench-load/logs/ and /proc/loadavg before and after each size.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -75,8 +75,9 @@ for size in $sizes; do
     python3 "$ROOT/scripts/fixtures/make_gpt2_checkpoint.py" --out "$dir" --preset "$(preset "$size")"
   fi
 done
-echo "bench-load: building jlens if needed ..." >&2
-"$ROOT/jlens" --help > /dev/null  # the launcher builds on first use; keep Maven out of the measured runs
+echo "bench-load: building jlens and its AOT cache if needed ..." >&2
+# the launcher builds on first use and makes the JVM's AOT cache on the first model run: keep both out of the runs
+"$ROOT/jlens" logits --model tiny-random --tokens 50256 --out "$TMP/warm.npy" > /dev/null
 
 {
   echo "| size | file | numpy read s / RSS | jlens processed s / RSS (x file) | jlens unprocessed s / RSS (x file) |"

@@ -4,4 +4,9 @@ JVM_FLAGS=(--add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED
 # huge pages for the heap where the kernel grants them on request (weights are streamed: fewer TLB misses)
 grep -qs '\[madvise\]\|\[always\]' /sys/kernel/mm/transparent_hugepage/enabled \
   && JVM_FLAGS+=(-XX:+UseTransparentHugePages)
+# on one or two cores the serial collector (the JVM picks it itself on one): a smaller heap footprint, no concurrent
+# GC threads competing with the kernels' workers; a collector named in $JAVA_OPTS wins
+if [ "$(nproc 2> /dev/null || echo 4)" -le 2 ] && [[ "${JAVA_OPTS:-}" != *GC* ]]; then
+  JVM_FLAGS+=(-XX:+UseSerialGC)
+fi
 JVM_FLAGS+=(${JAVA_OPTS:-})

@@ -6,9 +6,10 @@ import dev.jlens.tensor.Tensor;
 import dev.jlens.tensor.storage.SegmentStorage;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.stream.Stream;
 
 /**
  * One pass over each tensor as stored: F32 read in bulk chunks and tested on its bits (a loop the JIT vectorises),
@@ -30,16 +31,16 @@ public final class NonFiniteScan {
         }
     }
 
-    /** Scans every tensor of {@code tensors} (by stored name), logs a warning per damaged one and returns them. */
+    /**
+     * Scans every tensor of {@code tensors} (by stored name; on the common pool's threads too where they may read
+     * the tensors), logs a warning per damaged one in the map's order and returns them.
+     */
     public static List<Finding> warn(Map<String, Tensor> tensors, String source) {
-        List<Finding> found = new ArrayList<>();
-        for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
-            Finding f = scan(e.getKey(), e.getValue());
-            if (f != null) {
-                LOG.log(System.Logger.Level.WARNING, f.message(source));
-                found.add(f);
-            }
-        }
+        List<Map.Entry<String, Tensor>> entries = List.copyOf(tensors.entrySet());
+        Stream<Map.Entry<String, Tensor>> each = OwnedWeights.readableByOtherThreads(tensors.values())
+                ? entries.parallelStream() : entries.stream();
+        List<Finding> found = each.map(e -> scan(e.getKey(), e.getValue())).filter(Objects::nonNull).toList();
+        found.forEach(f -> LOG.log(System.Logger.Level.WARNING, f.message(source)));
         return found;
     }
 

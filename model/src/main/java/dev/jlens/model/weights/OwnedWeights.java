@@ -9,6 +9,7 @@ import dev.jlens.tensor.storage.OffHeap;
 import dev.jlens.tensor.storage.SegmentStorage;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.Collection;
 
 /**
  * Loading helpers for the model's unprepared tensors (embeddings, biases, LayerNorm weights). {@link #own} gives a
@@ -42,9 +43,14 @@ public final class OwnedWeights {
 
     /** False when a tensor of sd lives in memory only its owner thread may read (a confined arena's segment). */
     public static boolean readableByOtherThreads(StateDict sd) {
+        return readableByOtherThreads(sd.keys().stream().map(sd::get).toList());
+    }
+
+    /** False when one of {@code tensors} lives in memory only its owner thread may read (a confined arena). */
+    static boolean readableByOtherThreads(Collection<Tensor> tensors) {
         Thread other = Thread.ofPlatform().unstarted(() -> { });
-        for (String key : sd.keys()) {
-            if (sd.get(key).storage() instanceof SegmentStorage s && !s.segment().isAccessibleBy(other)) {
+        for (Tensor t : tensors) {
+            if (t.storage() instanceof SegmentStorage s && !s.segment().isAccessibleBy(other)) {
                 return false;
             }
         }

@@ -25,18 +25,11 @@ final class TransposedUnembed {
         int d = e.size(1);
         WeightRows rows = new WeightRows(e);
         WeightRows.Writer out = WeightRows.writer(v, d, arena, "unembed.W_U");
-        for (int j = 0; j < v; j++) {
-            float[] row = rows.row(j);
-            double mean = 0;
-            for (int i = 0; i < d; i++) {
-                b[j] += ln[1][i] * row[i];
-                mean += row[i] * ln[0][i];
-            }
-            double[] result = out.row();
-            for (int i = 0; i < d; i++) {
-                result[i] = row[i] * ln[0][i] - mean / d;
-            }
-            out.put(j);
+        int chunk = rows.chunkRows();
+        for (int j = 0; j < v; j += chunk) {
+            int m = Math.min(chunk, v - j);
+            RowMath.foldRows(out.rows(), rows.read(j, m), m, d, b, j, ln[0], ln[1]);
+            out.put(j, m);
         }
         return out.tensor().transpose(0, 1);
     }
@@ -47,24 +40,18 @@ final class TransposedUnembed {
         int v = e.size(0);
         int d = e.size(1);
         WeightRows rows = new WeightRows(e);
+        int chunk = rows.chunkRows();
         double[] mean = new double[d];
-        for (int j = 0; j < v; j++) {
-            float[] row = rows.row(j);
-            for (int i = 0; i < d; i++) {
-                mean[i] += row[i];
-            }
+        for (int j = 0; j < v; j += chunk) {
+            int m = Math.min(chunk, v - j);
+            RowMath.add(mean, rows.read(j, m), m, d);
         }
-        for (int i = 0; i < d; i++) {
-            mean[i] /= v;
-        }
+        RowMath.divide(mean, v);
         WeightRows.Writer out = inPlace ? WeightRows.writerInto(e) : WeightRows.writer(v, d, arena, "unembed.W_U");
-        for (int j = 0; j < v; j++) {
-            float[] row = rows.row(j);
-            double[] result = out.row();
-            for (int i = 0; i < d; i++) {
-                result[i] = row[i] - mean[i];
-            }
-            out.put(j);
+        for (int j = 0; j < v; j += chunk) {
+            int m = Math.min(chunk, v - j);
+            RowMath.minus(out.rows(), rows.read(j, m), m, d, mean);
+            out.put(j, m);
         }
         return out.tensor().transpose(0, 1);
     }

@@ -187,21 +187,19 @@ public final class WeightProcessing {
         double[] mean = new double[n]; // over D, accumulated row by row (W_U is [768, 50257]: columns stride far)
         for (int g = 0; g < groups; g++) {
             WeightRows rows = new WeightRows(groups == 1 ? w : w.select(0, g)); // [D, N]
+            int chunk = rows.chunkRows();
             Arrays.fill(mean, 0);
-            for (int i = 0; i < d; i++) {
-                float[] row = rows.row(i);
-                for (int j = 0; j < n; j++) {
-                    b[g * n + j] += ln[1][i] * row[j];
-                    mean[j] += row[j] * ln[0][i];
-                }
+            for (int i = 0; i < d; i += chunk) {
+                int m = Math.min(chunk, d - i);
+                float[] x = rows.read(i, m);
+                RowMath.addScaled(b, g * n, x, m, n, ln[1], i);
+                RowMath.addScaled(mean, 0, x, m, n, ln[0], i);
             }
-            for (int i = 0; i < d; i++) {
-                float[] row = rows.row(i);
-                double[] result = out.row();
-                for (int j = 0; j < n; j++) {
-                    result[j] = row[j] * ln[0][i] - mean[j] / d;
-                }
-                out.put(g * d + i);
+            RowMath.divide(mean, d);
+            for (int i = 0; i < d; i += chunk) {
+                int m = Math.min(chunk, d - i);
+                RowMath.scaleMinus(out.rows(), rows.read(i, m), m, n, ln[0], i, mean);
+                out.put(g * d + i, m);
             }
         }
         sd.put(wKey, out.tensor().reshape(wShape));
@@ -223,18 +221,11 @@ public final class WeightProcessing {
     private static Tensor centreRows(Tensor x, WeightRows.Writer out) {
         WeightRows rows = new WeightRows(x);
         int n = x.size(1);
-        for (int r = 0; r < x.size(0); r++) {
-            float[] row = rows.row(r);
-            double mean = 0;
-            for (int j = 0; j < n; j++) {
-                mean += row[j];
-            }
-            mean /= n;
-            double[] result = out.row();
-            for (int j = 0; j < n; j++) {
-                result[j] = row[j] - mean;
-            }
-            out.put(r);
+        int chunk = rows.chunkRows();
+        for (int r = 0; r < x.size(0); r += chunk) {
+            int m = Math.min(chunk, x.size(0) - r);
+            RowMath.centre(out.rows(), rows.read(r, m), m, n);
+            out.put(r, m);
         }
         return out.tensor();
     }
@@ -250,12 +241,11 @@ public final class WeightProcessing {
         int rows = cfg.nHeads() * cfg.dHead();
         String p = "blocks." + layer + ".attn.";
         double[] bV = read(sd.require(p + "b_V", cfg.nHeads(), cfg.dHead()));
-        double[] wO = read(sd.require(p + "W_O", cfg.nHeads(), cfg.dHead(), d));
+        WeightRows wO = new WeightRows(matrix(sd.require(p + "W_O", cfg.nHeads(), cfg.dHead(), d), rows, d));
         double[] bO = read(sd.require(p + "b_O", d));
-        for (int r = 0; r < rows; r++) {
-            for (int j = 0; j < d; j++) {
-                bO[j] += bV[r] * wO[r * d + j];
-            }
+        for (int r = 0; r < rows; r += wO.chunkRows()) {
+            int m = Math.min(wO.chunkRows(), rows - r);
+            RowMath.addScaled(bO, 0, wO.read(r, m), m, d, bV, r);
         }
         sd.put(p + "b_O", write(bO, arena, d));
         sd.put(p + "b_V", Tensor.zeros(cfg.nHeads(), cfg.dHead()));

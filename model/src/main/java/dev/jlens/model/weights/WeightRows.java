@@ -1,4 +1,4 @@
-// Row-by-row access to a 2-D weight for weight processing: read any view as float rows, write double rows as float32.
+// Access to a 2-D weight for weight processing a chunk of rows at a time: read any view as float rows, write float32.
 package dev.jlens.model.weights;
 
 import dev.jlens.tensor.DType;
@@ -11,39 +11,64 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
 /**
- * Reads rows of a [rows, n] view (a mapped file, an off-heap buffer or a heap array) into one reused float[n]:
- * bulk copies where the row is contiguous F32, element by element otherwise (a tied, transposed W_U is read in
- * W_E's row order by {@link TransposedUnembed} instead).
+ * Reads rows of a [rows, n] view (a mapped file, an off-heap buffer or a heap array) a chunk at a time into one reused
+ * float[chunk * n]: bulk copies where rows are contiguous F32, element by element otherwise (a tied, transposed W_U
+ * is read in W_E's row order by {@link TransposedUnembed} instead). Chunks of several rows keep the per-row work out
+ * of the callers' loops, so those loops stay cold for the JIT and only the short {@link RowMath} loops get compiled.
  */
 final class WeightRows {
     private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED;
+    private static final int CHUNK_FLOATS = 1 << 14; // 64 KB of rows per chunk (at least one row)
 
     private final Tensor t; // [rows, n]
-    private final float[] row;
+    private final int n;
+    private final float[] chunk;
 
     /** Rows of t [rows, n]. */
     WeightRows(Tensor t) {
         this.t = t;
-        this.row = new float[t.size(1)];
+        this.n = t.size(1);
+        this.chunk = new float[chunkRows(n) * n];
     }
 
-    /** Row {@code r}; the returned array is reused by the next call. */
-    float[] row(int r) {
-        int n = row.length;
-        long start = t.offset() + (long) r * t.stride(0);
-        if (t.stride(1) == 1 && t.storage() instanceof SegmentStorage s && s.dtype() == DType.F32) {
-            MemorySegment.copy(s.segment(), F32, start * Float.BYTES, row, 0, n);
-        } else if (t.stride(1) == 1 && t.storage() instanceof HeapStorage h) {
-            System.arraycopy(h.array(), Math.toIntExact(start), row, 0, n);
+    /** Rows per chunk for rows of length n. */
+    static int chunkRows(int n) {
+        return Math.max(1, CHUNK_FLOATS / Math.max(1, n));
+    }
+
+    /** Rows read per chunk. */
+    int chunkRows() {
+        return chunk.length / Math.max(1, n);
+    }
+
+    /** Rows [first, first + count) as count * n floats; the returned array is reused by the next call. */
+    float[] read(int first, int count) {
+        long start = t.offset() + (long) first * t.stride(0);
+        if (t.stride(1) == 1 && t.stride(0) == n && t.storage() instanceof SegmentStorage s
+                && s.dtype() == DType.F32) {
+            MemorySegment.copy(s.segment(), F32, start * Float.BYTES, chunk, 0, count * n);
         } else {
-            for (int j = 0; j < n; j++) {
-                row[j] = t.storage().get(start + (long) j * t.stride(1));
+            for (int r = 0; r < count; r++) {
+                readRow(start + (long) r * t.stride(0), r * n);
             }
         }
-        return row;
+        return chunk;
     }
 
-    /** A [rows, n] float32 result filled row by row from double rows. */
+    /** The row starting at element {@code start} of t's storage into chunk[at, at + n). */
+    private void readRow(long start, int at) {
+        if (t.stride(1) == 1 && t.storage() instanceof SegmentStorage s && s.dtype() == DType.F32) {
+            MemorySegment.copy(s.segment(), F32, start * Float.BYTES, chunk, at, n);
+        } else if (t.stride(1) == 1 && t.storage() instanceof HeapStorage h) {
+            System.arraycopy(h.array(), Math.toIntExact(start), chunk, at, n);
+        } else {
+            for (int j = 0; j < n; j++) {
+                chunk[at + j] = t.storage().get(start + (long) j * t.stride(1));
+            }
+        }
+    }
+
+    /** A [rows, n] float32 result filled a chunk of rows at a time. */
     static Writer writer(int rows, int n, Arena arena, String name) {
         return new Writer(rows, n, arena, name, null);
     }
@@ -53,19 +78,17 @@ final class WeightRows {
         return new Writer(target.size(0), target.size(1), null, null, target);
     }
 
-    /** Collects a result row by row: fill {@link #row}, then {@link #put} it. */
+    /** Collects a result a chunk at a time: fill {@link #rows}, then {@link #put} them. */
     static final class Writer {
         private final int n;
-        private final double[] row;
-        private final float[] rounded;
+        private final float[] rows;
         private final Tensor out;
         private final float[] heap;          // when small
         private final MemorySegment segment; // when large
 
         private Writer(int rows, int n, Arena arena, String name, Tensor target) {
             this.n = n;
-            this.row = new double[n];
-            this.rounded = new float[n];
+            this.rows = new float[chunkRows(n) * n];
             long count = (long) rows * n;
             if (target != null) {
                 heap = null;
@@ -82,21 +105,18 @@ final class WeightRows {
             }
         }
 
-        /** The row buffer to fill before {@link #put}. */
-        double[] row() {
-            return row;
+        /** The buffer of a chunk of rows (as many as {@link WeightRows#chunkRows(int)}) to fill before {@link #put}. */
+        float[] rows() {
+            return rows;
         }
 
-        /** Stores the row buffer, rounded to float32, as row {@code r}. */
-        void put(int r) {
-            for (int j = 0; j < n; j++) {
-                rounded[j] = (float) row[j];
-            }
-            long base = (long) r * n;
+        /** Stores the first {@code count} rows of the buffer as rows [first, first + count). */
+        void put(int first, int count) {
+            long base = (long) first * n;
             if (heap != null) {
-                System.arraycopy(rounded, 0, heap, (int) base, n);
+                System.arraycopy(rows, 0, heap, (int) base, count * n);
             } else {
-                MemorySegment.copy(rounded, 0, segment, ValueLayout.JAVA_FLOAT, base * Float.BYTES, n);
+                MemorySegment.copy(rows, 0, segment, ValueLayout.JAVA_FLOAT, base * Float.BYTES, count * n);
             }
         }
 
