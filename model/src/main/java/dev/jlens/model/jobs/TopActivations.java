@@ -57,7 +57,7 @@ public final class TopActivations {
         /** Every setting that changes the output, as the manifest records it. */
         String describe(HookedGpt2 model, DocumentSource corpus) {
             return "model=" + model.cfg().modelName() + "\ncorpus=" + corpus.describe() + "\nsources="
-                    + sources.stream().map(FeatureSource::label)
+                    + sources.stream().map(FeatureSource::describe)
                     .collect(Collectors.joining(",")) + "\nk=" + k + "\nctx_len=" + ctxLen + "\npadded=" + padded
                     + "\nbatch=" + batch + "\nshard=" + shardContexts + "\nwindow=" + window + "\ndashboards="
                     + dashboards;
@@ -89,19 +89,8 @@ public final class TopActivations {
 
     private TopActivations() {}
 
-    /**
-     * Mines every shard of the contexts that the job folder does not list as done, saving each with {@link
-     * #saveShard}; returns the number of shards in the corpus. The local engine runs shards on threads; the Spark
-     * module's runs them on executors.
-     */
-    @FunctionalInterface
-    public interface ShardEngine {
-        /** Mines the shards of {@code contexts} not done in {@code dir}; returns the corpus's shard count. */
-        int mineAll(ContextStream contexts, Options o, JobDir dir);
-    }
-
     /** The embedded engine: o.threads() worker threads sharing {@code model}. */
-    public static ShardEngine local(HookedGpt2 model) {
+    public static ShardEngine<Options> local(HookedGpt2 model) {
         return (contexts, o, dir) -> {
             try (TokenProgress progress = TokenProgress.auto(JOB)) {
                 return LocalEngine.run(contexts, o.shardContexts(), o.threads(), dir,
@@ -115,15 +104,19 @@ public final class TopActivations {
         return run(model, corpus, o, out, local(model));
     }
 
-    /** Runs the job into {@code out}, mining the shards on {@code engine}; merging and writing happen here. */
-    public static Result run(HookedGpt2 model, DocumentSource corpus, Options o, Path out, ShardEngine engine) {
+    /**
+     * Runs the job into {@code out}, mining the shards on {@code engine} (which stores each with {@link #saveShard});
+     * merging and writing happen here.
+     */
+    public static Result run(HookedGpt2 model, DocumentSource corpus, Options o, Path out,
+            ShardEngine<Options> engine) {
         BatchRunner runner = new BatchRunner(model, o.sources());
         JobDir dir = JobDir.open(out, JOB, o.describe(model, corpus), o.overwrite());
         int resumed = dir.doneCount();
         int shards;
         ContextStream contexts = open(model, corpus, o);
         try (contexts) {
-            shards = engine.mineAll(contexts, o, dir);
+            shards = engine.runAll(contexts, o, dir);
         }
         if (shards == 0) {
             throw new IllegalArgumentException("corpus " + corpus.describe() + " holds no context of " + o.ctxLen()
