@@ -50,7 +50,7 @@ public final class SparkMain {
                     : ProcessingOptions.defaults(), System.getenv());
             String corpus = need(a, "--corpus");
             DocumentSource docs = a.containsKey("--column")
-                    ? SparkTopActivations.column(spark.read().json(corpus), a.get("--column"), corpus)
+                    ? SparkCorpus.column(spark.read().json(corpus), a.get("--column"), corpus)
                     : new Corpus(Path.of(corpus), a.get("--field"), false);
             int wave = 2 * spark.sparkContext().defaultParallelism();
             TopActivations.Result r = SparkTopActivations.run(spark, model, job, docs, Path.of(need(a, "--out")),
