@@ -23,12 +23,22 @@ import java.util.List;
  * @param window        tokens on each side of a top position in top.jsonl
  * @param dashboards    feature pages to draw
  * @param overwrite     replace a folder holding another job's results
+ * @param named         features that get a dashboard page whatever their max
  */
 public record SparkJob(String model, boolean noProcessing, List<String> hooks, int k, int ctxLen, boolean padded,
-        int batch, int shardContexts, int window, int dashboards, boolean overwrite) implements Serializable {
-    /** Copies the hook list into a serializable one. */
+        int batch, int shardContexts, int window, int dashboards, boolean overwrite,
+        List<TopActivations.Feature> named) implements Serializable {
+    /** Copies the lists into serializable ones. */
     public SparkJob {
         hooks = List.copyOf(hooks);
+        named = List.copyOf(named);
+    }
+
+    /** A job without named features: pages for the top {@code dashboards} features only. */
+    public SparkJob(String model, boolean noProcessing, List<String> hooks, int k, int ctxLen, boolean padded,
+            int batch, int shardContexts, int window, int dashboards, boolean overwrite) {
+        this(model, noProcessing, hooks, k, ctxLen, padded, batch, shardContexts, window, dashboards, overwrite,
+                List.of());
     }
 
     /** The local engine's options for the same job (thread count: one per task). */
@@ -41,6 +51,6 @@ public record SparkJob(String model, boolean noProcessing, List<String> hooks, i
         List<FeatureSource> sources = new ArrayList<>(hooks.stream().map(FeatureSource::units).toList());
         sources.addAll(matrices);
         return new TopActivations.Options(sources, k, ctxLen, padded, batch, shardContexts, 1, window, dashboards,
-                overwrite);
+                overwrite, named);
     }
 }
