@@ -26,8 +26,13 @@ for i in $(seq 10); do cat "$WORK/corpus.txt"; done > "$WORK/corpus10.txt"
 mvn -B -o -q -Pspark -DskipTests package -pl spark -am
 mvn -B -o -q -Pspark dependency:build-classpath -pl spark -Dmdep.outputFile="$WORK/cp.txt" \
     -Dmdep.includeScope=test >/dev/null
-CP="spark/target/test-classes:spark/target/classes:model/target/classes:tensor/target/classes"
-CP="$CP:hooks/target/classes:kernels/target/classes:$(cat "$WORK/cp.txt")"
+# a copy of the compiled classes, so that a rebuild during the (long) run cannot pull them away
+CP=""
+for d in spark/target/test-classes spark/target/classes model/target/classes tensor/target/classes \
+         hooks/target/classes kernels/target/classes; do
+    mkdir -p "$WORK/$d" && cp -r "$d/." "$WORK/$d/" && CP="$CP$WORK/$d:"
+done
+CP="$CP$(cat "$WORK/cp.txt")"
 FLAGS=(--add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED -XX:+UseParallelGC -Xmx6g)
 echo "== throughput ($(nproc) cores; $(uptime))"
 "$JAVA_HOME/bin/java" "${FLAGS[@]}" -cp "$CP" dev.jlens.spark.TopActivationsThroughput "$MODEL" \
