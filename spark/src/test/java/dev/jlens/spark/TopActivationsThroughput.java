@@ -15,10 +15,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -57,7 +59,8 @@ public final class TopActivationsThroughput {
         List<String> lines = Files.readAllLines(corpusFile);
         Files.write(warm, lines.subList(0, Math.max(1, lines.size() / 40)));
         for (String config : new java.util.LinkedHashSet<>(order)) {
-            bench.run(config, Corpus.of(warm), contexts.subList(0, Math.min(contexts.size(), 4 * batch)), "warm");
+            bench.run(config, Corpus.of(warm), contexts.subList(0, Math.min(contexts.size(), 4 * batch)),
+                    "warm-" + config); // a folder per configuration: a shared one would resume, not run
         }
         Map<String, List<Double>> rates = new LinkedHashMap<>();
         for (int i = 0; i < order.size(); i++) {
@@ -88,6 +91,11 @@ public final class TopActivationsThroughput {
                     Files.readAllBytes(out.resolve("run" + last + "/top.jsonl"))));
         }
         System.out.println("load average after: " + load());
+        try (Stream<Path> files = Files.walk(out)) {
+            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
     }
 
     /** The engines under test, sharing one model and one Spark session. */
