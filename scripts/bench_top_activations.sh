@@ -36,7 +36,8 @@ CP="$CP$(cat "$WORK/cp.txt")"
 FLAGS=(--add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED -XX:+UseParallelGC -Xmx6g)
 echo "== throughput ($(nproc) cores; $(uptime))"
 "$JAVA_HOME/bin/java" "${FLAGS[@]}" -cp "$CP" dev.jlens.spark.TopActivationsThroughput "$MODEL" \
-    "$WORK/corpus.txt" "$HOOK" "$CTX" "$BATCH" "$K" "$ORDER" 2>&1 | grep -v '^WARNING\|^INFO\|WARN \|INFO \|Backends select'
+    "$WORK/corpus.txt" "$HOOK" "$CTX" "$BATCH" "$K" "$ORDER" 2>&1 \
+    | grep --line-buffered -v '^WARNING\|^INFO\|WARN \|INFO \|Backends select'
 [ "${RSS:-1}" = 0 ] && exit 0
 echo "== peak RSS of ./jlens top-activations (induction-2l, blocks.1.attn.hook_z, 1 thread)"
 for c in corpus corpus10; do
