@@ -7,7 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.jlens.model.HookedGpt2;
 import dev.jlens.model.builtin.BuiltinModels;
 import dev.jlens.model.dataset.Corpus;
+import dev.jlens.model.jobs.ActivationExport;
+import dev.jlens.model.jobs.FeatureSource;
 import dev.jlens.model.jobs.TopActivations;
+import dev.jlens.tensor.Tensor;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -23,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Starts {@code org.apache.spark.deploy.master.Master} and two {@code Worker}s (one core each) as child JVMs on
  * 127.0.0.1, submits the top-activations job from this JVM as the driver (its executors are JVMs the workers
- * launch, loading induction-2l themselves), and compares top.jsonl with the local engine's, byte for byte. The
+ * launch, loading induction-2l themselves), and compares top.jsonl (with a matrix that reaches the executors as a
+ * broadcast) and exported safetensors shards with the local engine's, byte for byte. The
  * executors get this JVM's classpath (Spark and jlens) and jlens' two JVM flags.
  */
 class SparkStandaloneTest {
@@ -76,10 +80,27 @@ class SparkStandaloneTest {
                     .config("spark.executor.memory", "768m").config("spark.cores.max", "2")
                     .config("spark.executor.extraClassPath", System.getProperty("java.class.path"))
                     .config("spark.executor.extraJavaOptions", FLAGS).getOrCreate();
-            TopActivations.run(model, new Corpus(corpus, "text", false), job.options(), dir.resolve("local"));
-            SparkTopActivations.run(spark, model, job, new Corpus(corpus, "text", false), dir.resolve("cluster"), 4);
+            float[] w = new float[model.cfg().dModel() * 2];
+            for (int i = 0; i < w.length; i++) {
+                w[i] = (float) Math.sin(i);
+            }
+            List<FeatureSource> probe = List.of(FeatureSource.projected("blocks.0.hook_resid_post",
+                    Tensor.of(w, model.cfg().dModel(), 2), "probe"));
+            TopActivations.run(model, new Corpus(corpus, "text", false), job.options(probe), dir.resolve("local"));
+            SparkTopActivations.run(spark, model, job, probe, new Corpus(corpus, "text", false),
+                    dir.resolve("cluster"), 4);
             assertArrayEquals(Files.readAllBytes(dir.resolve("local/top.jsonl")),
-                    Files.readAllBytes(dir.resolve("cluster/top.jsonl")));
+                    Files.readAllBytes(dir.resolve("cluster/top.jsonl")), "top-activations with a broadcast matrix");
+            ActivationExport.Options export = new ActivationExport.Options(List.of("blocks.1.attn.hook_z"), 64, false,
+                    new int[] {-1}, 4, 32, 1, false);
+            ActivationExport.run(model, new Corpus(corpus, "text", false), export, dir.resolve("local-export"));
+            SparkActivationExport.run(spark, model, "induction-2l", false, export, new Corpus(corpus, "text", false),
+                    dir.resolve("cluster-export"), 4);
+            for (String f : List.of("export.json", "shards/shard-000000.safetensors",
+                    "shards/shard-000008.safetensors")) {
+                assertArrayEquals(Files.readAllBytes(dir.resolve("local-export").resolve(f)),
+                        Files.readAllBytes(dir.resolve("cluster-export").resolve(f)), f);
+            }
             assertEquals(2, spark.sparkContext().getExecutorMemoryStatus().size() - 1, "two executors besides the "
                     + "driver");
         } finally {

@@ -107,18 +107,22 @@ final class Commands {
                             "./jlens generate --model gpt2 --prompt \"I think dogs are\" --max-new-tokens 30 "
                             + "--steer 6:5:\"Love\":\"Hate\" --json")),
             new Spec("top-activations", Set.of("--model", "--corpus", "--field", "--hooks", "--matrix", "--k",
-                    "--ctx-len", "--window", "--batch", "--shard", "--threads", "--dashboards", "--engine", "--out"),
+                    "--ctx-len", "--window", "--batch", "--shard", "--threads", "--dashboards", "--features",
+                    "--engine", "--out"),
                     Set.of("--skip-bad-lines", "--padded", "--no-processing", "--overwrite"), """
                     top-activations --model M --corpus FILE|DIR [--field F] [--skip-bad-lines] --hooks NAME[,NAME...]
                     [--matrix HOOK=W.npy ...] [--k K] [--ctx-len L] [--padded] [--window W] [--batch B] [--shard S]
-                    [--threads T] [--dashboards N] [--engine local] [--no-processing] [--overwrite] --out DIR""", """
+                    [--threads T] [--dashboards N] [--features HOOK:i,j,... ...] [--engine local|spark]
+                    [--no-processing] [--overwrite] --out DIR""", """
                             the k most activating (context, position) of every feature of the hooks (every unit after
                             [batch, pos]; a --matrix [F, n] gives n features of hook @ W) over a corpus (.txt: one
                             document per line, a folder: one per file, .jsonl: field F), cut as TL's
                             tokenize_and_concatenate (or one padded context per document), with mean, max,
                             frac_active and a histogram; writes DIR/top.jsonl and DIR/dashboards/*.html; rerun to
                             resume an interrupted run (defaults: k 20, ctx-len 128, window 8, batch 8, shard 8
-                            batches, threads: all cores, dashboards 20)
+                            batches, threads: all cores, dashboards 20); --features draws pages for those features
+                            (HOOK or HOOK@stem of a matrix) besides the top N; --engine spark runs the job on Apache
+                            Spark local[*] when the launcher finds the spark module built (spark/README.md)
                             """,
                     List.of("./jlens top-activations --model induction-2l --corpus fortunes.jsonl --field text \\\n"
                             + "      --hooks blocks.1.attn.hook_z --k 10 --ctx-len 64 --out top-z")),

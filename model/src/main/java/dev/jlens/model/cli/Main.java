@@ -172,7 +172,8 @@ public final class Main {
                 String engine = a.get("--engine", "local");
                 if (!engine.equals("local")) {
                     throw new IllegalArgumentException("top-activations: --engine " + engine + " is not built into "
-                            + "./jlens; the Spark engine runs from the jlens-spark module (spark/README.md)");
+                            + "jlens.jar; the ./jlens launcher runs --engine spark through the jlens-spark module "
+                            + "(built with -Pspark), spark-submit through dev.jlens.spark.SparkMain (spark/README.md)");
                 }
                 Corpus corpus = new Corpus(Path.of(a.require("--corpus")), a.get("--field", null),
                         a.has("--skip-bad-lines"));
@@ -182,7 +183,8 @@ public final class Main {
                         (int) a.number("--ctx-len", 128), a.has("--padded"), batch,
                         (int) a.number("--shard", 8 * batch),
                         (int) a.number("--threads", Runtime.getRuntime().availableProcessors()),
-                        (int) a.number("--window", 8), (int) a.number("--dashboards", 20), a.has("--overwrite"));
+                        (int) a.number("--window", 8), (int) a.number("--dashboards", 20), a.has("--overwrite"),
+                        a.all("--features").stream().flatMap(f -> TopActivations.Feature.parse(f).stream()).toList());
                 Path out = Path.of(a.require("--out"));
                 yield TopActivationsCommand.run(load(a, a.require("--model"), a.has("--no-processing"), env), corpus,
                         options, out, System.out);

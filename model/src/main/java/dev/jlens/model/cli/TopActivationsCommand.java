@@ -5,11 +5,7 @@ import dev.jlens.model.HookedGpt2;
 import dev.jlens.model.dataset.Corpus;
 import dev.jlens.model.jobs.FeatureSource;
 import dev.jlens.model.jobs.TopActivations;
-import dev.jlens.tensor.Tensor;
-import dev.jlens.tensor.io.Npy;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,19 +24,7 @@ final class TopActivationsCommand {
             }
         }
         for (String m : matrices) {
-            int eq = m.indexOf('=');
-            if (eq <= 0) {
-                throw new IllegalArgumentException("--matrix expects HOOK=FILE.npy, got '" + m + "'");
-            }
-            Path file = Path.of(m.substring(eq + 1));
-            Tensor w;
-            try {
-                w = Npy.read(file);
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read --matrix " + file + ": " + e.getMessage(), e);
-            }
-            String stem = file.getFileName().toString().replaceFirst("\\.npy$", "");
-            out.add(FeatureSource.projected(m.substring(0, eq), w.rank() == 1 ? w.unsqueeze(1) : w, stem));
+            out.add(FeatureSource.fromNpy(m));
         }
         return out;
     }

@@ -13,7 +13,9 @@ import dev.jlens.model.weights.SafeTensorsFile;
 import dev.jlens.model.weights.SafeTensorsWriter;
 import dev.jlens.tensor.Tensor;
 import java.io.IOException;
+import java.io.Serializable;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -24,12 +26,14 @@ import java.util.List;
  * tokens of each context), both float32 (token ids are exact below 2^24), and one float32 tensor per hook named as
  * the hook, [n, positions, ...] (the activation's trailing dims); its metadata gives {@code first_context} (the file
  * holds contexts first_context .. first_context + n - 1). {@code DIR/export.json} lists the files, the hooks'
- * shapes and the settings. Resumable as every job here: a rerun skips finished shards.
+ * shapes and the settings. Resumable as every job here: a rerun skips finished shards. Options are serializable, so
+ * another engine (the Spark module) can ship them with the shards.
  */
 public final class ActivationExport {
     /** Job kind in the manifest. */
     public static final String JOB = "activation-export";
     private static final JsonFactory JSON = new JsonFactory();
+    private static final String SUFFIX = ".safetensors";
 
     /**
      * Settings of one export.
@@ -44,7 +48,7 @@ public final class ActivationExport {
      * @param overwrite     replace a folder holding another job's results
      */
     public record Options(List<String> hooks, int ctxLen, boolean padded, int[] positions, int batch,
-            int shardContexts, int threads, boolean overwrite) {
+            int shardContexts, int threads, boolean overwrite) implements Serializable {
         /** Checks the settings and resolves negative positions. */
         public Options {
             hooks = List.copyOf(hooks);
@@ -88,24 +92,44 @@ public final class ActivationExport {
 
     private ActivationExport() {}
 
-    /** Runs the export into {@code out} (see the class comment). */
+    /** The embedded engine: o.threads() worker threads sharing {@code model}, each writing its shards' files. */
+    public static ShardEngine<Options> local(HookedGpt2 model) {
+        return (contexts, o, dir) -> {
+            BatchRunner runner = runner(model, o);
+            try (TokenProgress progress = TokenProgress.auto(JOB)) {
+                return LocalEngine.run(contexts, o.shardContexts(), o.threads(), dir, (shard, list) ->
+                        AtomicFiles.write(dir.shardFile(shard, SUFFIX), shardWriter(runner, o, list)::write),
+                        progress);
+            }
+        };
+    }
+
+    /** Runs the export into {@code out} on the local engine (see the class comment). */
     public static Result run(HookedGpt2 model, DocumentSource corpus, Options o, Path out) {
-        BatchRunner runner = new BatchRunner(model, o.hooks().stream().map(FeatureSource::units).toList());
+        return run(model, corpus, o, out, local(model));
+    }
+
+    /**
+     * Runs the export into {@code out}, the shards on {@code engine} (which stores each with {@link #saveShard});
+     * the index is written here.
+     */
+    public static Result run(HookedGpt2 model, DocumentSource corpus, Options o, Path out,
+            ShardEngine<Options> engine) {
+        runner(model, o); // checks the hook names before the folder is touched
         JobDir dir = JobDir.open(out, JOB, o.describe(model, corpus), o.overwrite());
         int resumed = dir.doneCount();
         int[][] trailing = new int[o.hooks().size()][];
         ContextStream contexts = o.padded() ? ContextStream.padded(corpus, model.tokenizer(), o.ctxLen())
                 : ContextStream.concatenated(corpus, model.tokenizer(), o.ctxLen());
         int shards;
-        try (contexts; TokenProgress progress = TokenProgress.auto(JOB)) {
-            shards = LocalEngine.run(contexts, o.shardContexts(), o.threads(), dir,
-                    (shard, list) -> exportShard(runner, o, list, dir.shardFile(shard, ".safetensors")), progress);
+        try (contexts) {
+            shards = engine.runAll(contexts, o, dir);
         }
         if (shards == 0) {
             throw new IllegalArgumentException("corpus " + corpus.describe() + " holds no context of " + o.ctxLen()
                     + " tokens (" + contexts.documents() + " documents, " + contexts.tokens() + " tokens)");
         }
-        try (SafeTensorsFile first = SafeTensorsFile.open(dir.shardFile(0, ".safetensors"))) {
+        try (SafeTensorsFile first = SafeTensorsFile.open(dir.shardFile(0, SUFFIX))) {
             for (int h = 0; h < trailing.length; h++) {
                 int[] shape = first.entry(o.hooks().get(h)).shape();
                 trailing[h] = Arrays.copyOfRange(shape, 2, shape.length);
@@ -115,7 +139,36 @@ public final class ActivationExport {
         return new Result(out, contexts.contexts(), shards, resumed);
     }
 
-    private static void exportShard(BatchRunner runner, Options o, List<Context> shard, Path file) {
+    /**
+     * One shard's safetensors file as bytes (what {@link #saveShard} stores). Runs on any JVM holding the model;
+     * batches of o.batch() contexts in order, so the bytes do not depend on where it runs.
+     */
+    public static byte[] exportShard(HookedGpt2 model, Options o, List<Context> shard) {
+        try {
+            Path tmp = Files.createTempFile("jlens-export", SUFFIX);
+            try {
+                shardWriter(runner(model, o), o, shard).write(tmp);
+                return Files.readAllBytes(tmp);
+            } finally {
+                Files.delete(tmp);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot stage an export shard in the temporary folder: " + e.getMessage(),
+                    e);
+        }
+    }
+
+    /** Stores shard {@code shard}'s file in the job folder (atomically); the caller then marks it done. */
+    public static void saveShard(JobDir dir, int shard, byte[] file) {
+        AtomicFiles.write(dir.shardFile(shard, SUFFIX), tmp -> Files.write(tmp, file));
+    }
+
+    private static BatchRunner runner(HookedGpt2 model, Options o) {
+        return new BatchRunner(model, o.hooks().stream().map(FeatureSource::units).toList());
+    }
+
+    /** The safetensors content of one shard: tokens, lengths and each hook's activations at the kept positions. */
+    private static SafeTensorsWriter shardWriter(BatchRunner runner, Options o, List<Context> shard) {
         int n = shard.size();
         int kept = o.positions() == null ? o.ctxLen() : o.positions().length;
         float[] tokens = new float[n * o.ctxLen()];  // [n, ctx_len]
@@ -157,7 +210,7 @@ public final class ActivationExport {
         for (int h = 0; h < acts.length; h++) {
             w.add(o.hooks().get(h), Tensor.of(acts[h], shapes[h]));
         }
-        AtomicFiles.write(file, w::write);
+        return w;
     }
 
     private static void writeIndex(Path file, HookedGpt2 model, Options o, int contexts, int shards, int[][] trailing,
@@ -185,7 +238,7 @@ public final class ActivationExport {
             g.writeArrayFieldStart("shards");
             for (int s = 0; s < shards; s++) {
                 g.writeStartObject();
-                g.writeStringField("file", dir.dir().relativize(dir.shardFile(s, ".safetensors")).toString());
+                g.writeStringField("file", dir.dir().relativize(dir.shardFile(s, SUFFIX)).toString());
                 g.writeNumberField("first_context", s * o.shardContexts());
                 g.writeNumberField("contexts", Math.min(o.shardContexts(), contexts - s * o.shardContexts()));
                 g.writeEndObject();

@@ -12,6 +12,7 @@ import dev.jlens.model.patching.Patching;
 import dev.jlens.tensor.Tensor;
 import dev.jlens.tensor.io.Npy;
 import java.io.IOException;
+import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -36,13 +37,14 @@ public final class DatasetPatching {
     /**
      * Settings.
      *
-     * @param act       resid_pre, resid_mid, attn_out, mlp_out, z, q, k, v or pattern
-     * @param byPos     head sweeps by position instead of all positions at once
+     * @param act         resid_pre, resid_mid, attn_out, mlp_out, z, q, k, v or pattern
+     * @param byPos       head sweeps by position instead of all positions at once
      * @param naive       TL's naive loop instead of the exact fast loop
      * @param attribution attribution patching's estimates instead of exact patching
      * @param overwrite   replace a folder holding another job's results
      */
-    public record Options(String act, boolean byPos, boolean naive, boolean attribution, boolean overwrite) {
+    public record Options(String act, boolean byPos, boolean naive, boolean attribution, boolean overwrite)
+            implements Serializable {
         /** Options of exact patching (fast or naive loop). */
         public Options(String act, boolean byPos, boolean naive, boolean overwrite) {
             this(act, byPos, naive, false, overwrite);
@@ -58,6 +60,17 @@ public final class DatasetPatching {
     }
 
     /**
+     * Where the sweeps run: computes each pair (index i in the list) not done in the job folder, stores it with
+     * {@link #saveResult} and marks i done. The local engine runs them in order on this thread; the Spark module's on
+     * executors.
+     */
+    @FunctionalInterface
+    public interface PairEngine {
+        /** Sweeps the pairs of {@code pairs} not done in {@code dir}. */
+        void runAll(List<Pair> pairs, Options o, JobDir dir);
+    }
+
+    /**
      * The outcome.
      *
      * @param type    the sweep
@@ -70,23 +83,33 @@ public final class DatasetPatching {
 
     private DatasetPatching() {}
 
-    /** Runs the sweep for every pair of {@code pairsFile} into {@code out}. */
+    /** Runs the sweep for every pair of {@code pairsFile} into {@code out}, on this thread. */
     public static Result run(HookedGpt2 model, Path pairsFile, Options o, Path out) {
+        return run(model, PromptPairs.read(pairsFile), pairsFile.toString(), o, out, (pairs, options, dir) -> {
+            for (int i = 0; i < pairs.size(); i++) {
+                if (!dir.isDone(i)) {
+                    saveResult(dir, i, sweep(model, pairs.get(i), options));
+                    dir.markDone(i);
+                }
+            }
+        });
+    }
+
+    /**
+     * Runs the sweep for every pair of {@code pairs} (named {@code name} in the manifest and messages) into {@code
+     * out}, the sweeps on {@code engine}; the mean and standard error are computed here.
+     */
+    public static Result run(HookedGpt2 model, List<Pair> pairs, String name, Options o, Path out,
+            PairEngine engine) {
         PatchType type = PatchType.of(o.act(), o.byPos());
-        List<Pair> pairs = PromptPairs.read(pairsFile);
-        JobDir dir = JobDir.open(out, JOB, "model=" + model.cfg().modelName() + "\npairs=" + pairsFile + "\nsweep="
+        JobDir dir = JobDir.open(out, JOB, "model=" + model.cfg().modelName() + "\npairs=" + name + "\nsweep="
                 + type + "\nnaive=" + o.naive() + (o.attribution() ? "\nattribution=true" : ""), o.overwrite());
+        engine.runAll(pairs, o, dir);
         List<Tensor> results = new ArrayList<>();
         for (int i = 0; i < pairs.size(); i++) {
-            Path file = dir.shardFile(i, ".npy");
-            if (!dir.isDone(i)) {
-                save(file, o.attribution() ? attributionSweep(model, pairs.get(i), type)
-                        : sweep(model, pairs.get(i), type, !o.naive()));
-                dir.markDone(i);
-            }
-            results.add(load(file));
+            results.add(load(dir.shardFile(i, ".npy")));
             if (!Arrays.equals(results.get(i).shape(), results.getFirst().shape())) {
-                throw new IllegalArgumentException(pairsFile + " line " + pairs.get(i).line() + " gives a result of "
+                throw new IllegalArgumentException(name + " line " + pairs.get(i).line() + " gives a result of "
                         + "shape " + results.get(i).shapeString() + " but line " + pairs.getFirst().line() + " gives "
                         + results.getFirst().shapeString() + "; pairs of a sweep by position need one token count");
             }
@@ -95,6 +118,17 @@ public final class DatasetPatching {
         save(out.resolve("mean.npy"), ms[0]);
         save(out.resolve("stderr.npy"), ms[1]);
         return new Result(type, pairs.stream().map(Pair::line).toList(), results, ms[0], ms[1]);
+    }
+
+    /** One pair's normalised sweep with {@code o}'s settings; runs on any JVM holding the model. */
+    public static Tensor sweep(HookedGpt2 model, Pair pair, Options o) {
+        PatchType type = PatchType.of(o.act(), o.byPos());
+        return o.attribution() ? attributionSweep(model, pair, type) : sweep(model, pair, type, !o.naive());
+    }
+
+    /** Stores pair {@code index}'s result in the job folder (atomically); the caller then marks it done. */
+    public static void saveResult(JobDir dir, int index, Tensor result) {
+        save(dir.shardFile(index, ".npy"), result);
     }
 
     /** One pair's normalised sweep. */

@@ -4,12 +4,24 @@ package dev.jlens.model.jobs;
 import dev.jlens.model.HookedGpt2;
 import dev.jlens.tensor.Shape;
 import dev.jlens.tensor.Tensor;
+import dev.jlens.tensor.io.Npy;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 
 /**
  * The features of one hook point. Without a matrix, feature i is element i of the activation's trailing dims after
  * [batch, pos], flattened row-major (for {@code blocks.1.attn.hook_z} [batch, pos, head_index, d_head], head h unit
  * e is feature h * d_head + e). With a matrix W [F, n] (a direction when n = 1, e.g. an SAE encoder), the features
  * are the n columns of act [batch * pos, F] @ W.
+ *
+ * The job manifest records a matrix by content (a SHA-256 of its shape and values, {@link #describe}), so a changed
+ * matrix file of the same name is not taken for the finished shards' one.
  *
  * @param hook   the full hook name
  * @param matrix [F, n] applied to the flattened activation, or null
@@ -32,6 +44,41 @@ public record FeatureSource(String hook, Tensor matrix, String label) {
     /** {@code hook}'s activation times {@code matrix} [F, n], labelled {@code hook@name}. */
     public static FeatureSource projected(String hook, Tensor matrix, String name) {
         return new FeatureSource(hook, matrix, hook + "@" + name);
+    }
+
+    /**
+     * {@code HOOK=FILE.npy} (the CLI's --matrix): {@code HOOK}'s activation times the matrix [F, n] (or a direction
+     * [F]) in the file, labelled {@code HOOK@stem}, the stem being the file name without .npy.
+     */
+    public static FeatureSource fromNpy(String spec) {
+        int eq = spec.indexOf('=');
+        if (eq <= 0) {
+            throw new IllegalArgumentException("--matrix expects HOOK=FILE.npy, got '" + spec + "'");
+        }
+        Path file = Path.of(spec.substring(eq + 1));
+        Tensor w;
+        try {
+            w = Npy.read(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read --matrix " + file + ": " + e.getMessage(), e);
+        }
+        String stem = file.getFileName().toString().replaceFirst("\\.npy$", "");
+        return projected(spec.substring(0, eq), w.rank() == 1 ? w.unsqueeze(1) : w, stem);
+    }
+
+    /** The label, and for a matrix its shape and content hash: what the job manifest records. */
+    public String describe() {
+        return matrix == null ? label : label + Shape.str(matrix.shape()) + " sha256=" + sha256(matrix.toArray());
+    }
+
+    private static String sha256(float[] values) {
+        ByteBuffer bytes = ByteBuffer.allocate(4 * values.length).order(ByteOrder.LITTLE_ENDIAN);
+        bytes.asFloatBuffer().put(values);
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes.array()));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("this JDK lacks SHA-256", e);
+        }
     }
 
     /** Checks the hook exists (nearest names suggested) and has [batch, pos, ...] axes. */

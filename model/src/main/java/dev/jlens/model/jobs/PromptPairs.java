@@ -14,7 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** The pairs of a dataset-patching job, each with its line number for messages. */
-final class PromptPairs {
+public final class PromptPairs {
     private static final JsonFactory JSON = new JsonFactory();
 
     /**
@@ -26,12 +26,13 @@ final class PromptPairs {
      * @param correct   the answer the clean prompt should give
      * @param incorrect the answer the corrupted prompt should give
      */
-    record Pair(int line, String clean, String corrupted, String correct, String incorrect) {}
+    public record Pair(int line, String clean, String corrupted, String correct, String incorrect)
+            implements java.io.Serializable {}
 
     private PromptPairs() {}
 
     /** Every pair of {@code file}; blank lines are skipped, a bad line is an error naming it. */
-    static List<Pair> read(Path file) {
+    public static List<Pair> read(Path file) {
         if (!Files.isReadable(file)) {
             throw new IllegalArgumentException("prompt pairs " + file + (Files.exists(file) ? " are not readable"
                     : " do not exist"));

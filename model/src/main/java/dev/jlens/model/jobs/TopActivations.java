@@ -34,14 +34,23 @@ public final class TopActivations {
      * @param window        tokens shown on each side of a top position
      * @param dashboards    feature pages to draw: the features with the largest max activation
      * @param overwrite     replace a folder holding another job's results
+     * @param named         features that get a page whatever their max (listed first in the index)
      */
     public record Options(List<FeatureSource> sources, int k, int ctxLen, boolean padded, int batch,
-            int shardContexts, int threads, int window, int dashboards, boolean overwrite) {
-        /** Checks the numbers. */
+            int shardContexts, int threads, int window, int dashboards, boolean overwrite, List<Feature> named) {
+        /** Checks the numbers and that each named feature's source is mined. */
         public Options {
             sources = List.copyOf(sources);
+            named = List.copyOf(named);
             if (sources.isEmpty()) {
                 throw new IllegalArgumentException("name at least one hook (--hooks)");
+            }
+            List<String> labels = sources.stream().map(FeatureSource::label).toList();
+            for (Feature f : named) {
+                if (!labels.contains(f.source())) {
+                    throw new IllegalArgumentException("--features " + f + ": " + f.source() + " is not mined; the "
+                            + "sources are " + String.join(", ", labels));
+                }
             }
             if (k < 1 || batch < 1 || threads < 1 || window < 0 || dashboards < 0) {
                 throw new IllegalArgumentException("k, batch and threads must be at least 1, window and dashboards "
@@ -54,13 +63,57 @@ public final class TopActivations {
             }
         }
 
+        /** Options without named features: pages for the top {@code dashboards} features only. */
+        public Options(List<FeatureSource> sources, int k, int ctxLen, boolean padded, int batch, int shardContexts,
+                int threads, int window, int dashboards, boolean overwrite) {
+            this(sources, k, ctxLen, padded, batch, shardContexts, threads, window, dashboards, overwrite, List.of());
+        }
+
         /** Every setting that changes the output, as the manifest records it. */
         String describe(HookedGpt2 model, DocumentSource corpus) {
             return "model=" + model.cfg().modelName() + "\ncorpus=" + corpus.describe() + "\nsources="
-                    + sources.stream().map(FeatureSource::label)
+                    + sources.stream().map(FeatureSource::describe)
                     .collect(Collectors.joining(",")) + "\nk=" + k + "\nctx_len=" + ctxLen + "\npadded=" + padded
                     + "\nbatch=" + batch + "\nshard=" + shardContexts + "\nwindow=" + window + "\ndashboards="
-                    + dashboards;
+                    + dashboards + (named.isEmpty() ? "" : "\nfeatures=" + named);
+        }
+    }
+
+    /**
+     * One feature of one source, e.g. to ask for its dashboard page.
+     *
+     * @param source  the source's label (a hook name, or {@code hook@name} for a matrix)
+     * @param feature the feature's index
+     */
+    public record Feature(String source, int feature) implements java.io.Serializable {
+        /** Checks the index. */
+        public Feature {
+            if (feature < 0) {
+                throw new IllegalArgumentException("feature index " + feature + " of " + source + " is negative");
+            }
+        }
+
+        /** {@code SOURCE:i,j,...} (the CLI's --features): features i, j, ... of SOURCE. */
+        public static List<Feature> parse(String spec) {
+            int colon = spec.lastIndexOf(':');
+            if (colon <= 0 || colon == spec.length() - 1) {
+                throw new IllegalArgumentException("--features expects HOOK:i,j,..., got '" + spec + "'");
+            }
+            List<Feature> out = new java.util.ArrayList<>();
+            for (String i : spec.substring(colon + 1).split(",")) {
+                try {
+                    out.add(new Feature(spec.substring(0, colon), Integer.parseInt(i.strip())));
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("--features " + spec + ": '" + i + "' is not a feature index",
+                            e);
+                }
+            }
+            return out;
+        }
+
+        @Override
+        public String toString() {
+            return source + ":" + feature;
         }
     }
 
@@ -89,19 +142,8 @@ public final class TopActivations {
 
     private TopActivations() {}
 
-    /**
-     * Mines every shard of the contexts that the job folder does not list as done, saving each with {@link
-     * #saveShard}; returns the number of shards in the corpus. The local engine runs shards on threads; the Spark
-     * module's runs them on executors.
-     */
-    @FunctionalInterface
-    public interface ShardEngine {
-        /** Mines the shards of {@code contexts} not done in {@code dir}; returns the corpus's shard count. */
-        int mineAll(ContextStream contexts, Options o, JobDir dir);
-    }
-
     /** The embedded engine: o.threads() worker threads sharing {@code model}. */
-    public static ShardEngine local(HookedGpt2 model) {
+    public static ShardEngine<Options> local(HookedGpt2 model) {
         return (contexts, o, dir) -> {
             try (TokenProgress progress = TokenProgress.auto(JOB)) {
                 return LocalEngine.run(contexts, o.shardContexts(), o.threads(), dir,
@@ -115,15 +157,20 @@ public final class TopActivations {
         return run(model, corpus, o, out, local(model));
     }
 
-    /** Runs the job into {@code out}, mining the shards on {@code engine}; merging and writing happen here. */
-    public static Result run(HookedGpt2 model, DocumentSource corpus, Options o, Path out, ShardEngine engine) {
+    /**
+     * Runs the job into {@code out}, mining the shards on {@code engine} (which stores each with {@link #saveShard});
+     * merging and writing happen here.
+     */
+    public static Result run(HookedGpt2 model, DocumentSource corpus, Options o, Path out,
+            ShardEngine<Options> engine) {
         BatchRunner runner = new BatchRunner(model, o.sources());
+        checkNamed(runner, o);
         JobDir dir = JobDir.open(out, JOB, o.describe(model, corpus), o.overwrite());
         int resumed = dir.doneCount();
         int shards;
         ContextStream contexts = open(model, corpus, o);
         try (contexts) {
-            shards = engine.mineAll(contexts, o, dir);
+            shards = engine.runAll(contexts, o, dir);
         }
         if (shards == 0) {
             throw new IllegalArgumentException("corpus " + corpus.describe() + " holds no context of " + o.ctxLen()
@@ -161,6 +208,21 @@ public final class TopActivations {
     /** Stores shard {@code shard}'s mined bytes in the job folder (atomically); the caller then marks it done. */
     public static void saveShard(JobDir dir, int shard, byte[] summary) {
         ShardSummary.save(dir.shardFile(shard, SHARD_SUFFIX), summary);
+    }
+
+    /** Checks each named feature's index against its source's feature count, from a forward of one token. */
+    private static void checkNamed(BatchRunner runner, Options o) {
+        if (o.named().isEmpty()) {
+            return;
+        }
+        float[][] probe = runner.run(List.of(new Context(-1, new int[] {0}, 1)));
+        for (Feature f : o.named()) {
+            int features = probe[o.sources().stream().map(FeatureSource::label).toList().indexOf(f.source())].length;
+            if (f.feature() >= features) {
+                throw new IllegalArgumentException("--features " + f + ": " + f.source() + " has " + features
+                        + " features (0.." + (features - 1) + ")");
+            }
+        }
     }
 
     static ContextStream open(HookedGpt2 model, DocumentSource corpus, Options o) {

@@ -54,7 +54,7 @@ final class TopOutputs {
                 }
             }
         }
-        List<Dashboards.Feature> shown = chooseDashboards(mined, o.dashboards());
+        List<Dashboards.Feature> shown = chooseDashboards(mined, o);
         Map<Integer, Context> kept = new TreeMap<>();
         for (Dashboards.Feature d : shown) {
             for (TopK.Entry e : entries[d.source()][d.feature()]) {
@@ -77,8 +77,17 @@ final class TopOutputs {
                 activations(runner, List.copyOf(kept.values()), shown, o.batch()), tok);
     }
 
-    /** The {@code n} features with the largest max activation over all sources (ties: source, then feature). */
-    private static List<Dashboards.Feature> chooseDashboards(List<Mined> mined, int n) {
+    /**
+     * The named features in their order, then the o.dashboards() features with the largest max activation over all
+     * sources (ties: source, then feature), each once.
+     */
+    private static List<Dashboards.Feature> chooseDashboards(List<Mined> mined, TopActivations.Options o) {
+        List<String> labels = mined.stream().map(Mined::label).toList();
+        java.util.LinkedHashSet<Dashboards.Feature> shown = new java.util.LinkedHashSet<>();
+        for (TopActivations.Feature f : o.named()) {
+            int s = labels.indexOf(f.source());
+            shown.add(new Dashboards.Feature(s, f.feature(), mined.get(s).stats().max(f.feature())));
+        }
         List<Dashboards.Feature> all = new ArrayList<>();
         for (int s = 0; s < mined.size(); s++) {
             for (int f = 0; f < mined.get(s).top().features(); f++) {
@@ -87,7 +96,8 @@ final class TopOutputs {
         }
         all.sort(Comparator.comparingDouble((Dashboards.Feature d) -> -d.max()).thenComparingInt(d -> d.source())
                 .thenComparingInt(d -> d.feature()));
-        return all.subList(0, Math.min(n, all.size()));
+        shown.addAll(all.subList(0, Math.min(o.dashboards(), all.size())));
+        return List.copyOf(shown);
     }
 
     /** Activations [context index -> values over the context's positions] of each shown feature, recomputed. */

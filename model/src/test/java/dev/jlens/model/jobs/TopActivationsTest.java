@@ -14,6 +14,7 @@ import dev.jlens.model.dataset.Context;
 import dev.jlens.model.dataset.ContextStream;
 import dev.jlens.model.dataset.Corpus;
 import dev.jlens.tensor.Tensor;
+import dev.jlens.tensor.io.Npy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -191,6 +192,29 @@ class TopActivationsTest {
         } catch (IOException e) {
             return 0; // replaced while read
         }
+    }
+
+    @Test // the manifest holds the matrix's content hash: a changed file of the same name must not resume old shards
+    void aMatrixFileChangedUnderTheSameNameIsRefusedNotResumed() throws IOException {
+        Path corpus = PlantedCorpus.write(dir.resolve("c.txt"), MODEL.tokenizer(), 8, 5);
+        Path w = dir.resolve("W.npy");
+        int d = MODEL.cfg().dModel();
+        float[] values = new float[d * 2];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = (float) Math.sin(i);
+        }
+        Npy.write(w, Tensor.of(values, d, 2));
+        var o = options(List.of(FeatureSource.fromNpy("blocks.0.hook_resid_post=" + w)), 2, 16, false, 1);
+        TopActivations.Result first = TopActivations.run(MODEL, Corpus.of(corpus), o, dir.resolve("out"));
+        Npy.write(w, Tensor.of(values.clone(), d, 2)); // the same content rewritten: resumes every shard
+        var same = options(List.of(FeatureSource.fromNpy("blocks.0.hook_resid_post=" + w)), 2, 16, false, 1);
+        assertEquals(first.shards(), TopActivations.run(MODEL, Corpus.of(corpus), same, dir.resolve("out")).resumed());
+        values[3] += 1;
+        Npy.write(w, Tensor.of(values, d, 2));
+        var changed = options(List.of(FeatureSource.fromNpy("blocks.0.hook_resid_post=" + w)), 2, 16, false, 1);
+        var e = assertThrows(IllegalArgumentException.class, () -> TopActivations.run(MODEL, Corpus.of(corpus),
+                changed, dir.resolve("out")));
+        assertTrue(e.getMessage().contains("already holds the results of a different job or settings"), e.getMessage());
     }
 
     @Test
