@@ -64,17 +64,17 @@ class OneArithmeticTest {
 
     @Test
     void kvCachedGenerationObservingOrEditingThePatternMatchesTheFullForward() {
-        GenerateOptions.Builder greedy = GenerateOptions.builder().greedy().maxNewTokens(8).stopAtEos(false);
+        GenerateOptions greedy = GenerateOptions.defaults().greedy().maxNewTokens(8).stopAtEos(false);
         int[][] prompt = {{5, 17, 33, 2, 61}};
         FwdHook observe = FwdHook.of(NameFilter.endsWith("hook_pattern"), OBSERVE);
         FwdHook zeroHead = FwdHook.of("blocks.0.attn.hook_pattern", (p, hook) -> {
             p.select(1, 1).fill(0); // in place, returning null
             return null;
         });
-        Generated plain = tiny.generate(prompt, null, greedy.hooks(List.of()).useKvCache(true).build());
+        Generated plain = tiny.generate(prompt, null, greedy.hooks(List.of()).useKvCache(true));
         for (FwdHook hook : List.of(observe, zeroHead)) {
-            Generated cached = tiny.generate(prompt, null, greedy.hooks(List.of(hook)).useKvCache(true).build());
-            Generated full = tiny.generate(prompt, null, greedy.hooks(List.of(hook)).useKvCache(false).build());
+            Generated cached = tiny.generate(prompt, null, greedy.hooks(List.of(hook)).useKvCache(true));
+            Generated full = tiny.generate(prompt, null, greedy.hooks(List.of(hook)).useKvCache(false));
             assertArrayEquals(full.newTokens()[0], cached.newTokens()[0], hook.name());
             if (hook == observe) {
                 assertArrayEquals(plain.newTokens()[0], cached.newTokens()[0], "observing changes nothing");
