@@ -30,18 +30,6 @@ import java.util.List;
 final class LogitsCommands {
     private LogitsCommands() {}
 
-    /** Token rows from repeated --tokens flags; all rows must have the same length. */
-    static int[][] rows(List<String> flags) {
-        int[][] rows = parse(flags);
-        for (int[] row : rows) {
-            if (row.length != rows[0].length) {
-                throw new IllegalArgumentException("--tokens rows differ in length (" + rows[0].length + " and "
-                        + row.length + "); give rows of equal length");
-            }
-        }
-        return rows;
-    }
-
     /** Token rows from repeated --tokens flags, right-padded with id 0 to the longest row. */
     static TokenBatch paddedRows(List<String> flags) {
         return TokenBatch.pad(Arrays.asList(parse(flags)), 0, PaddingSide.RIGHT);

@@ -407,8 +407,6 @@ class MainTest {
                 "--device", "cuda", "--backend", "cpu");
         fails("--out is required", "logits", "--model", "tiny-random", "--tokens", "1,2");
         fails("'x' is not a token id", "logits", "--model", "tiny-random", "--tokens", "1,x", "--out", "a.npy");
-        fails("differ in length", "gradients", "--model", "tiny-random", "--tokens", "1,2", "--tokens", "1",
-                "--target", "3", "--pos", "0", "--hooks", "hook_embed", "--out", dir.toString());
         fails("token id 60000", "logits", "--model", "tiny-random", "--tokens", "1,60000", "--out",
                 dir.resolve("a.npy").toString());
         fails("cannot read reference logits", "verify", "--model", "tiny-random", "--tokens", "1,2",
