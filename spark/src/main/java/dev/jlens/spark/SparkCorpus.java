@@ -9,10 +9,19 @@ import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
 
 /** Reads DataFrames on the driver, in the frame's order, for the jobs of this module. */
 public final class SparkCorpus {
     private SparkCorpus() {}
+
+    /**
+     * The table at {@code path} read by Spark: Parquet when the path (a file or a folder of parts) ends in
+     * {@code .parquet}, JSON lines otherwise.
+     */
+    public static Dataset<Row> read(SparkSession spark, String path) {
+        return path.endsWith(".parquet") ? spark.read().parquet(path) : spark.read().json(path);
+    }
 
     /**
      * The documents of a string column of {@code frame}, in the frame's order, streamed to the driver one partition

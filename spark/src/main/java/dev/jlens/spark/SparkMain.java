@@ -22,8 +22,9 @@ import org.apache.spark.sql.SparkSession;
 /**
  * {@code SparkMain COMMAND FLAGS}: {@code top-activations}, {@code export-activations} or {@code patch-dataset} with
  * the flags of the same ./jlens command (--threads is ignored: Spark's cores run the tasks; --engine must be spark),
- * plus {@code --column C}: Spark reads the JSONL at --corpus and the job takes column C (otherwise the driver reads
- * --corpus as a {@link Corpus}: a .txt, a folder, or JSONL with --field). The master comes from spark-submit or
+ * plus {@code --column C}: Spark reads --corpus (Parquet when it ends in .parquet, else JSONL) and the job takes column
+ * C (otherwise the driver reads --corpus as a {@link Corpus}: a .txt, a folder, or JSONL with --field). --pairs is
+ * a JSONL file read by the driver, or a Parquet table (.parquet) read by Spark. The master comes from spark-submit or
  * -Dspark.master (local[*] when none is set). Prints one summary line; errors are one line on stderr and exit 2.
  */
 public final class SparkMain {
@@ -94,11 +95,14 @@ public final class SparkMain {
                             + " files (" + r.resumed() + " resumed); index " + out.resolve("export.json"));
                 }
                 default -> {
-                    DatasetPatching.Result r = SparkDatasetPatching.run(spark, model, modelName, raw,
-                            Path.of(need(a, "--pairs")), new DatasetPatching.Options(need(a, "--act"),
-                                    a.containsKey("--by-pos"), a.containsKey("--naive"), a.containsKey("--attribution"),
-                                    a.containsKey("--overwrite")),
-                            out, wave);
+                    String pairs = need(a, "--pairs");
+                    DatasetPatching.Options o = new DatasetPatching.Options(need(a, "--act"),
+                            a.containsKey("--by-pos"), a.containsKey("--naive"), a.containsKey("--attribution"),
+                            a.containsKey("--overwrite"));
+                    DatasetPatching.Result r = pairs.endsWith(".parquet")
+                            ? SparkDatasetPatching.run(spark, model, modelName, raw, SparkCorpus.read(spark, pairs),
+                                    pairs, o, out, wave)
+                            : SparkDatasetPatching.run(spark, model, modelName, raw, Path.of(pairs), o, out, wave);
                     System.out.println("patch-dataset on Spark: " + r.lines().size() + " pairs, result "
                             + r.mean().shapeString() + "; wrote " + out.resolve("mean.npy") + " and stderr.npy");
                 }
@@ -111,7 +115,7 @@ public final class SparkMain {
     private static DocumentSource docs(SparkSession spark, Map<String, List<String>> a) {
         String corpus = need(a, "--corpus");
         return a.containsKey("--column")
-                ? SparkCorpus.column(spark.read().json(corpus), one(a, "--column", null), corpus)
+                ? SparkCorpus.column(SparkCorpus.read(spark, corpus), one(a, "--column", null), corpus)
                 : new Corpus(Path.of(corpus), one(a, "--field", null), a.containsKey("--skip-bad-lines"));
     }
 

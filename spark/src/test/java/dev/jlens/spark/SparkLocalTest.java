@@ -87,12 +87,18 @@ class SparkLocalTest {
         ActivationExport.Result files = SparkActivationExport.run(spark, model, "induction-2l", false, o,
                 new Corpus(FORTUNES, "text", false), dir.resolve("spark-files"), 2);
         ActivationExport.Result column = SparkActivationExport.run(spark, model, "induction-2l", false, o,
-                SparkCorpus.column(spark.read().json(FORTUNES.toString()), "text", "fortunes"),
+                SparkCorpus.column(SparkCorpus.read(spark, FORTUNES.toString()), "text", "fortunes"),
                 dir.resolve("spark-column"), 3);
+        String parquet = dir.resolve("fortunes.parquet").toString();
+        spark.read().json(FORTUNES.toString()).coalesce(1).write().parquet(parquet); // one part: the lines' order
+        ActivationExport.Result fromParquet = SparkActivationExport.run(spark, model, "induction-2l", false, o,
+                SparkCorpus.column(SparkCorpus.read(spark, parquet), "text", "fortunes"),
+                dir.resolve("spark-parquet"), 3);
         assertEquals(17, want.shards(), "259 contexts in files of 16");
         assertEquals(want.contexts(), files.contexts());
         assertEquals(want.contexts(), column.contexts());
-        for (String run : List.of("spark-files", "spark-column")) {
+        assertEquals(want.contexts(), fromParquet.contexts());
+        for (String run : List.of("spark-files", "spark-column", "spark-parquet")) {
             assertSameFiles(dir.resolve("local"), dir.resolve(run), "export.json");
             for (int s = 0; s < want.shards(); s++) {
                 assertSameFiles(dir.resolve("local"), dir.resolve(run), String.format("shards/shard-%06d.safetensors",
@@ -113,8 +119,10 @@ class SparkLocalTest {
         DatasetPatching.Result want = DatasetPatching.run(model, pairs, o, dir.resolve("local"));
         DatasetPatching.Result file = SparkDatasetPatching.run(spark, model, "induction-2l", false, pairs, o,
                 dir.resolve("spark-file"), 2);
+        String parquet = dir.resolve("pairs.parquet").toString();
+        spark.read().json(pairs.toString()).coalesce(1).write().parquet(parquet); // one part: the lines' order
         DatasetPatching.Result frame = SparkDatasetPatching.run(spark, model, "induction-2l", false,
-                spark.read().json(pairs.toString()), "pairs", o, dir.resolve("spark-frame"), 2);
+                SparkCorpus.read(spark, parquet), "pairs", o, dir.resolve("spark-frame"), 2);
         assertEquals(List.of(1, 2, 3, 4, 5), frame.lines());
         for (String run : List.of("spark-file", "spark-frame")) {
             for (String f : List.of("mean.npy", "stderr.npy")) {
