@@ -1,4 +1,5 @@
-# Sourced by ./jlens and scripts/device-check.sh: JVM_FLAGS, the flags every jlens JVM runs with, then $JAVA_OPTS.
+# Sourced by ./jlens and scripts/device-check.sh: JVM_FLAGS, the flags every jlens JVM runs with, then $JAVA_OPTS;
+# GC_FLAGS, the collector of a command's JVM (not JMH's: its forks inherit the host's flags and name their own).
 JVM_FLAGS=(--add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED
            '-Djava.util.logging.SimpleFormatter.format=%4$s: %5$s%6$s%n')
 # huge pages for the heap where the kernel grants them on request (weights are streamed: fewer TLB misses)
@@ -6,7 +7,8 @@ grep -qs '\[madvise\]\|\[always\]' /sys/kernel/mm/transparent_hugepage/enabled \
   && JVM_FLAGS+=(-XX:+UseTransparentHugePages)
 # on one or two cores the serial collector (the JVM picks it itself on one): a smaller heap footprint, no concurrent
 # GC threads competing with the kernels' workers; a collector named in $JAVA_OPTS wins
+GC_FLAGS=()
 if [ "$(nproc 2> /dev/null || echo 4)" -le 2 ] && [[ "${JAVA_OPTS:-}" != *GC* ]]; then
-  JVM_FLAGS+=(-XX:+UseSerialGC)
+  GC_FLAGS=(-XX:+UseSerialGC)
 fi
 JVM_FLAGS+=(${JAVA_OPTS:-})
