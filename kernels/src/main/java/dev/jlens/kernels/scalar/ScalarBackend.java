@@ -293,12 +293,12 @@ public final class ScalarBackend implements Backend {
             for (int h = 0; h < heads; h++) {
                 for (int i = 0; i < pq; i++) {
                     for (int j = 0; j < pk; j++) {
+                        boolean seen = visible(keyMask, b, pk - pq + i, j);
                         double dot = 0;
-                        for (int e = 0; visible(keyMask, b, pk - pq + i, j) && e < dHead; e++) {
+                        for (int e = 0; seen && e < dHead; e++) {
                             dot += (double) q.get(b, i, h, e) * k.get(b, j, h, e);
                         }
-                        out[at++] = visible(keyMask, b, pk - pq + i, j) ? (float) (scale * dot)
-                                : Float.NEGATIVE_INFINITY;
+                        out[at++] = seen ? (float) (scale * dot) : Float.NEGATIVE_INFINITY;
                     }
                 }
             }
