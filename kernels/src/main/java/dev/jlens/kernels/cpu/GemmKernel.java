@@ -28,6 +28,9 @@ final class GemmKernel {
     static final int NR = 2 * V;
     /** Rows of C per main tile. */
     static final int MR = 6;
+    /** Whether the last 8 rows take one {@link #tile8}: 16 accumulators, 2 B vectors and a broadcast need 19 of
+     * AVX-512's 32 registers (512-bit vectors imply them); AVX2's 16 would spill. */
+    static final boolean TILE8 = V == 16;
 
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
 
@@ -38,12 +41,17 @@ final class GemmKernel {
         return FloatVector.fromMemorySegment(S, b, (long) i * Float.BYTES, ORDER);
     }
 
-    /** C[rows, NR] (+)= A[rows, kLen] . B[kLen, NR] for any rows: 6-row tiles, then 4, 2 and 1. */
+    /** C[rows, NR] (+)= A[rows, kLen] . B[kLen, NR] for any rows: 6-row tiles (the last 8 as one 8-row tile on
+     * AVX-512), then 4, 2 and 1. */
     static void tiles(float[] c, int cOff, int ldc, float[] a, int aOff, int lda,
                       MemorySegment b, int bOff, int kLen, int rows, boolean accumulate) {
         int i = 0;
-        for (; i + MR <= rows; i += MR) {
+        for (; i + MR <= rows && !(TILE8 && rows - i == 8); i += MR) {
             tile6(c, cOff + i * ldc, ldc, a, aOff + i * lda, lda, b, bOff, kLen, accumulate);
+        }
+        if (TILE8 && rows - i == 8) {
+            tile8(c, cOff + i * ldc, ldc, a, aOff + i * lda, lda, b, bOff, kLen, accumulate);
+            return;
         }
         if (rows - i >= 4) {
             tile4(c, cOff + i * ldc, ldc, a, aOff + i * lda, lda, b, bOff, kLen, accumulate);
@@ -56,6 +64,93 @@ final class GemmKernel {
         if (i < rows) {
             tile1(c, cOff + i * ldc, a, aOff + i * lda, b, bOff, kLen, accumulate);
         }
+    }
+
+    /**
+     * C[8, NR] (+)= A[8, kLen] . B[kLen, NR]: 16 FMA chains, for 32-register machines ({@link #TILE8}). At M = 8
+     * (a decode step of 8 rows, patching) it streams each panel once instead of twice (tile6 then tile2).
+     */
+    static void tile8(float[] c, int cOff, int ldc, float[] a, int aOff, int lda,
+                      MemorySegment b, int bOff, int kLen, boolean accumulate) {
+        int c0 = cOff;
+        int c1 = c0 + ldc;
+        int c2 = c1 + ldc;
+        int c3 = c2 + ldc;
+        int c4 = c3 + ldc;
+        int c5 = c4 + ldc;
+        int c6 = c5 + ldc;
+        int c7 = c6 + ldc;
+        FloatVector z = FloatVector.zero(S);
+        FloatVector s00 = accumulate ? FloatVector.fromArray(S, c, c0) : z;
+        FloatVector s01 = accumulate ? FloatVector.fromArray(S, c, c0 + V) : z;
+        FloatVector s10 = accumulate ? FloatVector.fromArray(S, c, c1) : z;
+        FloatVector s11 = accumulate ? FloatVector.fromArray(S, c, c1 + V) : z;
+        FloatVector s20 = accumulate ? FloatVector.fromArray(S, c, c2) : z;
+        FloatVector s21 = accumulate ? FloatVector.fromArray(S, c, c2 + V) : z;
+        FloatVector s30 = accumulate ? FloatVector.fromArray(S, c, c3) : z;
+        FloatVector s31 = accumulate ? FloatVector.fromArray(S, c, c3 + V) : z;
+        FloatVector s40 = accumulate ? FloatVector.fromArray(S, c, c4) : z;
+        FloatVector s41 = accumulate ? FloatVector.fromArray(S, c, c4 + V) : z;
+        FloatVector s50 = accumulate ? FloatVector.fromArray(S, c, c5) : z;
+        FloatVector s51 = accumulate ? FloatVector.fromArray(S, c, c5 + V) : z;
+        FloatVector s60 = accumulate ? FloatVector.fromArray(S, c, c6) : z;
+        FloatVector s61 = accumulate ? FloatVector.fromArray(S, c, c6 + V) : z;
+        FloatVector s70 = accumulate ? FloatVector.fromArray(S, c, c7) : z;
+        FloatVector s71 = accumulate ? FloatVector.fromArray(S, c, c7 + V) : z;
+        int a0 = aOff;
+        int a1 = a0 + lda;
+        int a2 = a1 + lda;
+        int a3 = a2 + lda;
+        int a4 = a3 + lda;
+        int a5 = a4 + lda;
+        int a6 = a5 + lda;
+        int a7 = a6 + lda;
+        MemorySegment panel = b.asSlice((long) bOff * Float.BYTES, (long) kLen * NR * Float.BYTES);
+        for (int k = 0; k < kLen; k++) {
+            long bo = (long) k * NR * Float.BYTES;
+            FloatVector b0 = FloatVector.fromMemorySegment(S, panel, bo, ORDER);
+            FloatVector b1 = FloatVector.fromMemorySegment(S, panel, bo + (long) V * Float.BYTES, ORDER);
+            FloatVector x = FloatVector.broadcast(S, a[a0 + k]);
+            s00 = b0.fma(x, s00);
+            s01 = b1.fma(x, s01);
+            x = FloatVector.broadcast(S, a[a1 + k]);
+            s10 = b0.fma(x, s10);
+            s11 = b1.fma(x, s11);
+            x = FloatVector.broadcast(S, a[a2 + k]);
+            s20 = b0.fma(x, s20);
+            s21 = b1.fma(x, s21);
+            x = FloatVector.broadcast(S, a[a3 + k]);
+            s30 = b0.fma(x, s30);
+            s31 = b1.fma(x, s31);
+            x = FloatVector.broadcast(S, a[a4 + k]);
+            s40 = b0.fma(x, s40);
+            s41 = b1.fma(x, s41);
+            x = FloatVector.broadcast(S, a[a5 + k]);
+            s50 = b0.fma(x, s50);
+            s51 = b1.fma(x, s51);
+            x = FloatVector.broadcast(S, a[a6 + k]);
+            s60 = b0.fma(x, s60);
+            s61 = b1.fma(x, s61);
+            x = FloatVector.broadcast(S, a[a7 + k]);
+            s70 = b0.fma(x, s70);
+            s71 = b1.fma(x, s71);
+        }
+        s00.intoArray(c, c0);
+        s01.intoArray(c, c0 + V);
+        s10.intoArray(c, c1);
+        s11.intoArray(c, c1 + V);
+        s20.intoArray(c, c2);
+        s21.intoArray(c, c2 + V);
+        s30.intoArray(c, c3);
+        s31.intoArray(c, c3 + V);
+        s40.intoArray(c, c4);
+        s41.intoArray(c, c4 + V);
+        s50.intoArray(c, c5);
+        s51.intoArray(c, c5 + V);
+        s60.intoArray(c, c6);
+        s61.intoArray(c, c6 + V);
+        s70.intoArray(c, c7);
+        s71.intoArray(c, c7 + V);
     }
 
     /** C[6, NR] (+)= A[6, kLen] . B[kLen, NR]. */
