@@ -102,10 +102,15 @@ public final class Gpt2Assembly {
         boolean inline = !OwnedWeights.readableByOtherThreads(raw); // e.g. views of a confined arena: stay here
         try (LoadParts parts = new LoadParts(PARTS_IN_FLIGHT, inline, backend, cfg.modelName())) {
             // the largest part first, so that the blocks fill the other thread while it runs
-            Future<Head> head = parts.submit(() -> head(cfg, steps, sd.subset("unembed.", "ln_final.")));
+            Future<Head> head = parts.submit(() -> { // W_U's mapped pages go as soon as it is prepared, not at the end
+                Head built = head(cfg, steps, sd.subset("unembed.", "ln_final."));
+                OwnedWeights.releaseMappedPages(raw, "unembed.", "ln_final.");
+                return built;
+            });
             Future<StateDict> embeddings = parts.submit(() -> {
                 StateDict part = sd.subset("embed.", "pos_embed.");
                 steps.embeddings(part, Arena.ofAuto()); // the processed embeddings are the model's: freed with it
+                OwnedWeights.releaseMappedPages(raw, "embed.", "pos_embed."); // read again only if copied at the end
                 return part;
             });
             List<Future<TransformerBlock>> built = new ArrayList<>();
@@ -122,7 +127,7 @@ public final class Gpt2Assembly {
             }
             Head top = parts.join(head);
             Embed embed = new Embed(tokenEmbedding(embedded, top, cfg), wPos);
-            OwnedWeights.releaseMappedPages(raw, "embed.", "unembed.", "ln_final.");
+            OwnedWeights.releaseMappedPages(raw, "embed.");
             return new HookedGpt2(backend, steps.out(), embed, blocks, top.lnFinal(), top.unembed(), tokenizer);
         }
     }
