@@ -1,8 +1,10 @@
 // SGEMM C[M,N] = A[M,K] . B[K,N] with B packed once (weights): jlens Matmul at GPT-2 small's matmul shapes.
 package dev.jlens.benchmarks;
 
+import dev.jlens.kernels.cpu.CpuBackend;
 import dev.jlens.kernels.cpu.Matmul;
 import dev.jlens.kernels.cpu.PackedMatrix;
+import dev.jlens.tensor.Tensor;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -24,7 +26,8 @@ import org.openjdk.jmh.annotations.State;
  * 1x768x50257 reads the packed B once: 154 MB, ~5 ms at 30 GB/s, i.e. ~15 GFLOP/s. The peers in the same
  * run: {@link #openblas}, OpenBLAS on the same operands under this same harness; numpy/OpenBLAS at the same
  * shapes (scripts/bench-sgemm.sh); and the scalar twin ({@link SgemmScalarBenchmark}, at smaller shapes: it is
- * ~100x slower).
+ * ~100x slower). {@link #transposed} is the backward of the same Linear for its input, the same FLOPs on the same
+ * packed weight: its peer is {@link #packed} at the same shape.
  */
 @State(Scope.Benchmark)
 public class SgemmBenchmark extends JlensBenchmark {
@@ -39,6 +42,9 @@ public class SgemmBenchmark extends JlensBenchmark {
     private float[] a; // [M, K]
     private PackedMatrix b; // [K, N] packed
     private float[] c; // [M, N]
+    private final CpuBackend cpu = new CpuBackend();
+    private Tensor gradOut; // [M, N]: gY, all non-zero
+    private Tensor weight; // [K, N]: B prepared (packed) by the backend
 
     @Setup(Level.Trial)
     public void setup() {
@@ -50,6 +56,8 @@ public class SgemmBenchmark extends JlensBenchmark {
         bRowMajor = randoms(k * n, 2);
         b = Matmul.pack(bRowMajor, 0, n, 1, k, n);
         c = new float[m * n];
+        gradOut = Tensor.of(randoms(m * n, 3), m, n);
+        weight = cpu.prepareWeight(Tensor.of(bRowMajor, k, n));
     }
 
     /** C = A . B with B packed at setup: 2*M*N*K FLOPs. */
@@ -57,6 +65,15 @@ public class SgemmBenchmark extends JlensBenchmark {
     public float[] packed() {
         Matmul.multiply(c, 0, n, a, 0, k, b, m);
         return c;
+    }
+
+    /**
+     * gX[M, K] = gY[M, N] . B^T through the backend op (the backward of x . B for x), B read in place from its
+     * panels: 2*M*N*K FLOPs, as {@link #packed}.
+     */
+    @Benchmark
+    public Tensor transposed() {
+        return cpu.matmulTransposed(gradOut, weight);
     }
 
     /**

@@ -2,11 +2,15 @@
 package dev.jlens.kernels.cpu;
 
 import static dev.jlens.tensor.Close.assertClose;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import dev.jlens.kernels.scalar.ScalarBackend;
 import dev.jlens.tensor.Tensor;
 import dev.jlens.tensor.backend.Backend;
 import dev.jlens.tensor.backend.Backends;
+import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,6 +36,71 @@ class BackwardKernelsTest {
         Tensor gotWindow = on(cpu, () -> cpu.matmulTransposed(g64, cpu.prepareWeight(wide).narrow(1, 64, 64)));
         Tensor wantWindow = on(oracle, () -> oracle.matmulTransposed(g64, wide.narrow(1, 64, 64)));
         assertClose("matmulTransposed, panel window" + width, wantWindow, gotWindow, 1e-5, 2e-5 * Math.sqrt(64));
+    }
+
+    /**
+     * Every tail of the 4 x 4 tiles and of the blocks: M = 1, 3, 5, 7, 13 and 130 (past a block of MB rows); K = 1,
+     * 45 and 70 (past a task of KB columns at one thread); N = 77 (a partial panel at every width) and 1100 (chunks
+     * of NC columns, then a partial panel); and a window that ends at N inside a panel.
+     */
+    @Test
+    void matmulTransposedCoversEveryTail() {
+        long seed = 20;
+        for (int m : new int[] {1, 3, 5, 7, 13, 130}) {
+            for (int k : new int[] {1, 45, 70}) {
+                for (int n : new int[] {77, 1100}) {
+                    Tensor g = Tensor.randn(seed++, m, n);
+                    Tensor w = Tensor.randn(seed++, k, n);
+                    String shape = " g[" + m + ", " + n + "] . W[" + k + ", " + n + "]^T";
+                    assertClose("matmulTransposed" + shape + width, on(oracle, () -> oracle.matmulTransposed(g, w)),
+                            on(cpu, () -> cpu.matmulTransposed(g, cpu.prepareWeight(w))), 1e-5, 2e-5 * Math.sqrt(n));
+                }
+            }
+        }
+        Tensor wide = Tensor.randn(seed++, 45, 150);
+        Tensor g = Tensor.randn(seed, 7, 86);
+        assertClose("matmulTransposed, window [64, 150) of 150 columns" + width,
+                on(oracle, () -> oracle.matmulTransposed(g, wide.narrow(1, 64, 86))),
+                on(cpu, () -> cpu.matmulTransposed(g, cpu.prepareWeight(wide).narrow(1, 64, 86))),
+                1e-5, 2e-5 * Math.sqrt(86));
+    }
+
+    /**
+     * The same bits on every call and at any thread count: a call made inside a {@link CpuThreads} task runs on that
+     * one thread, a call from outside on all of them (the product is above {@link CpuThreads#PARALLEL_MIN_WORK}).
+     */
+    @Test
+    void matmulTransposedGivesTheSameBitsOnAnyThreadCount() {
+        Tensor g = Tensor.randn(30, 41, 601); // [M, N]: 41 x 601 x 101 = 2.5M multiply-adds
+        Tensor w = cpu.prepareWeight(Tensor.randn(31, 101, 601));
+        float[] parallel = on(cpu, () -> cpu.matmulTransposed(g, w)).toArray();
+        float[] again = on(cpu, () -> cpu.matmulTransposed(g, w)).toArray();
+        float[][] oneThread = new float[1][];
+        CpuThreads.parallelFor(2, t -> {
+            if (t == 0) {
+                oneThread[0] = on(cpu, () -> cpu.matmulTransposed(g, w)).toArray();
+            }
+        });
+        assertArrayEquals(parallel, again, "matmulTransposed, two calls" + width);
+        assertArrayEquals(parallel, oneThread[0], "matmulTransposed, one thread vs " + CpuThreads.COUNT + width);
+    }
+
+    /** MatmulTransposed.reduce sums V vectors at once, each to the bits Lanes.sum gives it. */
+    @Test
+    void reduceAddsLanesInLanesSumOrder() {
+        assumeFalse(VectorWidth.SCALAR, "no lanes to add with the scalar twins");
+        int v = GemmKernel.V;
+        float[] sums = Tensor.randn(40, v * v).scale(1e3f).toArray(); // [V, V]: large and small, so order shows
+        for (int i = 0; i < sums.length; i += 3) {
+            sums[i] *= 1e-6f;
+        }
+        float[] want = new float[v];
+        for (int j = 0; j < v; j++) {
+            want[j] = Lanes.sum(FloatVector.fromArray(VectorWidth.SPECIES, sums, j * v));
+        }
+        float[] got = new float[v + 1];
+        MatmulTransposed.reduce(sums, 0, got, 1);
+        assertArrayEquals(want, Arrays.copyOfRange(got, 1, v + 1), "reduce vs Lanes.sum" + width);
     }
 
     @Test
