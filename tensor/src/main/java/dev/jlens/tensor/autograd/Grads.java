@@ -45,10 +45,30 @@ final class Grads {
             }
             return;
         }
+        int last = view.rank() - 1;
+        if (last >= 0 && view.numel() > 0 && view.stride(last) == 1 && src.stride(last) == 1
+                && src.storage() instanceof HeapStorage heap) { // rows of contiguous floats (q, k, v of the qkv GEMM)
+            addRows(buf, view, heap.array(), src);
+            return;
+        }
         Storage values = src.storage();
         StridedCursor s = new StridedCursor(src);
         for (StridedCursor d = new StridedCursor(view); d.hasElement(); d.next(), s.next()) {
             buf[d.position()] += values.get(s.position());
+        }
+    }
+
+    /** buf[view] += values[src] row by row, both with unit stride along their last axis. */
+    private static void addRows(float[] buf, Tensor view, float[] values, Tensor src) {
+        int last = view.rank() - 1;
+        int n = view.size(last);
+        StridedCursor s = new StridedCursor(src.narrow(last, 0, 1));
+        for (StridedCursor d = new StridedCursor(view.narrow(last, 0, 1)); d.hasElement(); d.next(), s.next()) {
+            int to = d.position();
+            int from = s.position();
+            for (int i = 0; i < n; i++) {
+                buf[to + i] += values[from + i];
+            }
         }
     }
 
