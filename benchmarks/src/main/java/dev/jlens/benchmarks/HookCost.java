@@ -1,4 +1,4 @@
-// What observing and caching cost, measured as paired, interleaved forwards in one JVM: robust to host drift.
+// What observing and caching every hook point cost: paired, interleaved forwards in one JVM (robust to host drift).
 package dev.jlens.benchmarks;
 
 import dev.jlens.hooks.FwdHook;
@@ -6,19 +6,13 @@ import dev.jlens.hooks.NameFilter;
 import dev.jlens.model.HookedGpt2;
 import dev.jlens.model.pretrained.Pretrained;
 import dev.jlens.model.weights.ProcessingOptions;
-import dev.jlens.tensor.Tensor;
-import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.function.Supplier;
 
 /**
- * ForwardBenchmark's three variants on one checkpoint (unprocessed, B x P random tokens): the plain forward,
- * runWithHooks with an observing hook (returns null) at every hook point, and runWithCache of every activation.
- * JMH runs each variant for seconds in its own fork; on a shared 2-core host the machine's speed drifts by tens of
- * percent over such spans and each fork compiles the GEMM tile anew, which hides a 15% effect. Here, after warm-up,
- * each repetition runs the three back to back (rotating which goes first) and the cost of a variant is the median
- * over repetitions of its time divided by the plain forward's in the same repetition.
+ * ForwardBenchmark's three variants on one checkpoint (unprocessed, B x P random tokens), {@link Paired}: the plain
+ * forward, runWithHooks with an observing hook (returns null) at every hook point, and runWithCache of every
+ * activation; a variant's cost is the median of its per-repetition ratio to the plain forward.
  *
  * <pre>{@code java -cp benchmarks.jar dev.jlens.benchmarks.HookCost CHECKPOINT [BxP] [warmup] [reps]}</pre>
  * (scripts/bench-hooks.sh runs it).
@@ -44,32 +38,8 @@ public final class HookCost {
             }
         }
         List<FwdHook> observe = List.of(FwdHook.of(NameFilter.all(), (act, hook) -> null));
-        String[] names = {"none", "observe", "cache"};
-        List<Supplier<Tensor>> variants = List.of(() -> model.forward(tokens),
-                () -> model.runWithHooks(tokens, observe), () -> model.runWithCache(tokens).output().logits());
-        double[][] ms = new double[3][reps]; // [variant, repetition]
-        for (int r = -warmup; r < reps; r++) {
-            for (int i = 0; i < 3; i++) {
-                int v = Math.floorMod(r + i, 3);
-                long t0 = System.nanoTime();
-                float sink = variants.get(v).get().get(0, 0, 0);
-                long t1 = System.nanoTime();
-                if (r >= 0) {
-                    ms[v][r] = (t1 - t0) / 1e6 + (sink == Float.MIN_VALUE ? 1e-9 : 0); // keeps the logits live
-                }
-            }
-        }
-        for (int v = 0; v < 3; v++) {
-            double[] ratio = new double[reps];
-            for (int r = 0; r < reps; r++) {
-                ratio[r] = ms[v][r] / ms[0][r];
-            }
-            double[] sorted = ms[v].clone();
-            Arrays.sort(sorted);
-            Arrays.sort(ratio);
-            System.out.printf("%-8s min %7.1f ms  median %7.1f ms  paired ratio to none: median %.3f (quartiles %.3f"
-                    + " .. %.3f)%n", names[v], sorted[0], sorted[reps / 2], ratio[reps / 2], ratio[reps / 4],
-                    ratio[3 * reps / 4]);
-        }
+        Paired.run(List.of("none", "observe", "cache"), List.of(() -> model.forward(tokens),
+                () -> model.runWithHooks(tokens, observe), () -> model.runWithCache(tokens).output().logits()),
+                warmup, reps);
     }
 }

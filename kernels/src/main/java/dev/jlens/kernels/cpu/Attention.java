@@ -39,14 +39,22 @@ public final class Attention {
      */
     public static void causal(float[] z, int zOff, float[] q, int qOff, float[] k, int kOff, float[] v, int vOff,
             float[] keyMask, int mOff, int B, int Pq, int Pk, int H, int E, float scale) {
+        causal(z, zOff, q, qOff, k, kOff, Pk * H * E, v, vOff, Pk * H * E, keyMask, mOff, B, Pq, Pk, H, E, scale);
+    }
+
+    /**
+     * {@link #causal} with k[b] and v[b] (each [Pk, H, E], contiguous) {@code kBatch} and {@code vBatch} floats apart
+     * instead of Pk H E: the keys and values of a KV cache, read in its longer buffers without a copy.
+     */
+    public static void causal(float[] z, int zOff, float[] q, int qOff, float[] k, int kOff, int kBatch, float[] v,
+            int vOff, int vBatch, float[] keyMask, int mOff, int B, int Pq, int Pk, int H, int E, float scale) {
         long fmas = 2L * B * H * Pq * Pk * E; // at most: q.k and p.v over every key; a decode step's few run inline
         eachQuery(B, H, Pq, Pk, fmas, (b, h, i, scores) -> {
             int row = ((b * Pq + i) * H + h) * E; // row of query i of (b, h) in q and z
-            int kv = (b * Pk * H + h) * E;        // row of key 0 of (b, h) in k and v
-            scoreRow(scores, 0, q, qOff + row, k, kOff + kv, keyMask, mOff + b * Pk, Pk - Pq + i, Pk, H * E, E,
-                    scale);
+            scoreRow(scores, 0, q, qOff + row, k, kOff + b * kBatch + h * E, keyMask, mOff + b * Pk, Pk - Pq + i, Pk,
+                    H * E, E, scale);
             Softmax.row(scores, 0, scores, 0, Pk);
-            mixRow(z, zOff + row, scores, 0, v, vOff + kv, Pk - Pq + i + 1, H * E, E);
+            mixRow(z, zOff + row, scores, 0, v, vOff + b * vBatch + h * E, Pk - Pq + i + 1, H * E, E);
         });
     }
 

@@ -256,14 +256,14 @@ public final class CpuBackend implements Backend {
     @Override
     public Tensor causalAttention(Tensor q, Tensor k, Tensor v, Tensor keyMask, float scale) {
         Tensor qd = Layouts.dense(q); // [B, Pq, H, E]
-        Tensor kd = Layouts.dense(k); // [B, Pk, H, E]
-        Tensor vd = Layouts.dense(v); // [B, Pk, H, E]
+        Tensor kd = Layouts.denseBatches(k); // [B, Pk, H, E], kd[b] contiguous: a KV cache's buffer is not copied
+        Tensor vd = Layouts.denseBatches(v); // [B, Pk, H, E], likewise
         Tensor md = keyMask == null ? null : Layouts.dense(keyMask); // [B, Pk]
         int[] s = q.shape();
         float[] z = new float[qd.numel()]; // [B, Pq, H, E]
-        Attention.causal(z, 0, qd.heapArray(), qd.offset(), kd.heapArray(), kd.offset(), vd.heapArray(), vd.offset(),
-                md == null ? null : md.heapArray(), md == null ? 0 : md.offset(), s[0], s[1], k.size(1), s[2], s[3],
-                scale);
+        Attention.causal(z, 0, qd.heapArray(), qd.offset(), kd.heapArray(), kd.offset(), kd.stride(0), vd.heapArray(),
+                vd.offset(), vd.stride(0), md == null ? null : md.heapArray(), md == null ? 0 : md.offset(), s[0], s[1],
+                k.size(1), s[2], s[3], scale);
         return Tensor.of(z, s);
     }
 

@@ -24,6 +24,24 @@ final class Layouts {
         return out;
     }
 
+    /**
+     * t itself when it is on the heap and each t[b] is contiguous (stride(0) may be larger: a KV cache's keys, a
+     * narrow of a longer buffer along dim 1), else a dense copy; either way t[b] starts at offset() + b * stride(0).
+     */
+    static Tensor denseBatches(Tensor t) {
+        if (!(t.storage() instanceof HeapStorage) || t.rank() == 0) {
+            return dense(t);
+        }
+        long inner = 1;
+        for (int d = t.rank() - 1; d >= 1; d--) {
+            if (t.size(d) > 1 && t.stride(d) != inner) {
+                return dense(t);
+            }
+            inner *= t.size(d);
+        }
+        return t.size(0) > 1 && t.stride(0) < inner ? dense(t) : t;
+    }
+
     /** t with {@code dim} moved last, dense: [rows, size(dim)] in row-major order. */
     static Tensor rowsAlong(Tensor t, int dim) {
         return dense(t.movedim(dim, -1));

@@ -9,7 +9,10 @@ import static dev.jlens.kernels.cpu.Close.OFF_OUT;
 import static dev.jlens.kernels.cpu.Close.assertClose;
 import static dev.jlens.kernels.cpu.Close.assertUntouched;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 
+import dev.jlens.tensor.Tensor;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -28,6 +31,24 @@ class AttentionTest {
                 check(Pq, Pk, H, E, true);
             }
         }
+    }
+
+    @Test
+    void keysAndValuesInALongerBufferGiveTheSameBitsWithoutACopy() {
+        // a KV cache: k and v are positions [0, 5) of buffers [B, 8, H, E]; the fused kernel reads them in place
+        int pk = 5;
+        Tensor q = Tensor.randn(21, B, 2, 3, 16);
+        Tensor keys = Tensor.randn(22, B, 8, 3, 16);
+        Tensor values = Tensor.randn(23, B, 8, 3, 16);
+        Tensor k = keys.narrow(1, 0, pk);
+        Tensor v = values.narrow(1, 0, pk);
+        Tensor mask = Tensor.of(new float[] {1, 1, 0, 1, 1, 0, 1, 1, 1, 1}, B, pk);
+        CpuBackend cpu = new CpuBackend();
+        Tensor inPlace = cpu.causalAttention(q, k, v, mask, 0.25f);
+        Tensor copied = cpu.causalAttention(q, k.contiguous(), v.contiguous(), mask, 0.25f);
+        assertArrayEquals(copied.toArray(), inPlace.toArray(), "KV-cache views vs their dense copies");
+        assertSame(k, Layouts.denseBatches(k), "k[b] is contiguous: read where it is");
+        assertNotSame(k.transpose(1, 2), Layouts.denseBatches(k.transpose(1, 2)), "k[b] is not contiguous: copied");
     }
 
     @Test
