@@ -3,6 +3,7 @@
 # ReadBandwidthBenchmark streaming the same 123.5 M floats, the memory floor of a batch-1 step) and a KV-cached
 # greedy loop in PyTorch (CPU, fp32, system python3-torch) and numpy on the same checkpoint, in one run.
 #   scripts/bench-generate.sh [CHECKPOINT_DIR] [JMH args...]
+# Then DecodeCost: batch-8 against batch-1 steps, paired and interleaved in one JVM (target/bench-generate/paired.txt).
 # Writes target/bench-generate/{jmh,peer-torch,peer-numpy}.json and prints ms per decode step and tokens/s.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -15,6 +16,12 @@ echo "load before JMH: $(cut -d' ' -f1-3 /proc/loadavg)"
 "$ROOT/jlens" bench 'GenerateBenchmark|ReadBandwidthBenchmark' -p checkpoint="$CKPT" -p shape=1x768x160849 \
     -rf json -rff "$OUT/jmh.json" "$@"
 echo "load after JMH: $(cut -d' ' -f1-3 /proc/loadavg)"
+# batch 8 against batch 1 as paired, interleaved steps in one JVM: JMH's separate forks drift apart on a shared host
+source "$ROOT/scripts/find-jdk.sh" > /dev/null
+source "$ROOT/scripts/jvm-flags.sh"
+"$JAVA_HOME/bin/java" "${JVM_FLAGS[@]}" -XX:+UseParallelGC -Xms2g -Xmx8g -cp "$ROOT/benchmarks/target/benchmarks.jar" \
+    dev.jlens.benchmarks.DecodeCost "$CKPT" 2>&1 | grep -v 'incubator modules\|^INFO: jlens backend' \
+  | tee "$OUT/paired.txt"
 /usr/bin/python3 "$ROOT/scripts/generate_peer.py" --model "$CKPT" --lib torch > "$OUT/peer-torch.json"
 python3 "$ROOT/scripts/generate_peer.py" --model "$CKPT" --lib numpy > "$OUT/peer-numpy.json"
 python3 "$ROOT/scripts/generate_table.py" "$OUT/jmh.json" "$OUT/peer-torch.json" "$OUT/peer-numpy.json"

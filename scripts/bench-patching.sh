@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Patching sweeps at the IOI shape (PatchingBenchmark): naive vs fast loop vs attribution patching, sweep by sweep,
-# in one run, then the PyTorch autograd peer of attribution patching (scripts/attribution_peer_torch.py, needs
-# /usr/bin/python3 with torch; skipped with a note when it is missing).
+# in one run, then attribution's forward-equivalents (AttributionCost: each estimate paired with a plain forward,
+# interleaved in one JVM; target/bench-patching/attribution-paired.txt), then the PyTorch autograd peer of
+# attribution patching (scripts/attribution_peer_torch.py, needs /usr/bin/python3 with torch; skipped with a note
+# when it is missing).
 #   scripts/bench-patching.sh [JMH args...]        e.g. -wi 2 -i 3   (SWEEPS="resid_pre" to pick)
 # The naive loop runs the stratified subset (every naive patch is one full forward, so its patches/s does not
 # depend on which patches run); the fast loop runs the full sweep for resid_pre (180 patches) and head_out_all_pos
@@ -25,6 +27,12 @@ for sweep in ${SWEEPS:-resid_pre head_out_all_pos head_out_by_pos}; do
     -rf json -rff "$OUT/attribution-$sweep.json" "$@"
   echo "$sweep load after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT/load-$sweep.txt"
 done
+# attribution estimates in forward-equivalents: paired with a forward, interleaved in one JVM
+source "$ROOT/scripts/find-jdk.sh" > /dev/null
+source "$ROOT/scripts/jvm-flags.sh"
+"$JAVA_HOME/bin/java" "${JVM_FLAGS[@]}" -XX:+UseParallelGC -Xms2g -Xmx8g -cp "$ROOT/benchmarks/target/benchmarks.jar" \
+    dev.jlens.benchmarks.AttributionCost 2>&1 | grep -v 'incubator modules\|^INFO: jlens backend' \
+  | tee "$OUT/attribution-paired.txt"
 if /usr/bin/python3 -c 'import torch' 2>/dev/null; then
   /usr/bin/python3 "$ROOT/scripts/attribution_peer_torch.py" | tee "$OUT/torch-attribution.txt"
 else

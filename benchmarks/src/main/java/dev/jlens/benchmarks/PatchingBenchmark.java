@@ -67,10 +67,10 @@ public class PatchingBenchmark extends JlensBenchmark {
     @Param({"stratified"})
     public String subset;
 
-    private HookedGpt2 model;
-    private int[][] clean;     // [8, 15]
-    private int[][] corrupted; // [8, 15]
-    private LogitMetric differentiable; // the metric as tensor ops, for attribution patching
+    HookedGpt2 model;  // this and the next three: read by AttributionCost, which runs this setup
+    int[][] clean;     // [8, 15]
+    int[][] corrupted; // [8, 15]
+    LogitMetric differentiable; // the metric as tensor ops, for attribution patching
     private ActivationCache cleanCache;
     private PatchMetric metric;
     private PatchType type;
