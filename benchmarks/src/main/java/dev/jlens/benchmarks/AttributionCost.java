@@ -30,7 +30,8 @@ public final class AttributionCost {
         List<PatchType> every = List.of(PatchType.values());
         Paired.run(List.of("forward", "resid_pre", "z all pos", "z by pos", "every sweep"), List.of(
                 () -> b.model.forward(b.clean),
-                () -> AttributionPatching.actPatch(b.model, b.clean, b.corrupted, b.differentiable, PatchType.RESID_PRE),
+                () -> AttributionPatching.actPatch(b.model, b.clean, b.corrupted, b.differentiable,
+                        PatchType.RESID_PRE),
                 () -> AttributionPatching.actPatch(b.model, b.clean, b.corrupted, b.differentiable,
                         PatchType.ATTN_HEAD_OUT_ALL_POS),
                 () -> AttributionPatching.actPatch(b.model, b.clean, b.corrupted, b.differentiable,

@@ -5,7 +5,6 @@ import dev.jlens.model.HookedGpt2;
 import dev.jlens.model.KvCache;
 import dev.jlens.model.pretrained.Pretrained;
 import dev.jlens.model.weights.ProcessingOptions;
-import dev.jlens.tensor.Tensor;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.Supplier;
@@ -33,7 +32,8 @@ public final class DecodeCost {
         int reps = args.length > 2 ? Integer.parseInt(args[2]) : 60;
         HookedGpt2 model = Pretrained.load(args[0], ProcessingOptions.none());
         if (PROMPT + warmup + reps > model.cfg().nCtx()) {
-            throw new IllegalArgumentException("warm-up + repetitions + " + PROMPT + " exceed n_ctx " + model.cfg().nCtx());
+            throw new IllegalArgumentException("warm-up + repetitions + " + PROMPT + " exceed n_ctx "
+                    + model.cfg().nCtx());
         }
         Paired.run(List.of("batch 1", "batch 8"), List.of(decoder(model, 1), decoder(model, 8)), warmup, reps);
     }
@@ -48,17 +48,7 @@ public final class DecodeCost {
             }
         }
         KvCache cache = new KvCache(model.cfg(), batch, model.cfg().nCtx());
-        int[][][] next = {greedy(model.forward(prompt, null, cache))};
-        return () -> next[0] = greedy(model.forward(next[0], null, cache));
-    }
-
-    /** argmax over the vocabulary of each row's last logits [B, n, V] -> [B][1]. */
-    private static int[][] greedy(Tensor logits) {
-        Tensor ids = logits.select(1, logits.size(1) - 1).argmax(1); // [B]
-        int[][] out = new int[ids.size(0)][1];
-        for (int b = 0; b < out.length; b++) {
-            out[b][0] = (int) ids.get(b);
-        }
-        return out;
+        int[][][] next = {GenerateBenchmark.greedy(model.forward(prompt, null, cache))};
+        return () -> next[0] = GenerateBenchmark.greedy(model.forward(next[0], null, cache));
     }
 }

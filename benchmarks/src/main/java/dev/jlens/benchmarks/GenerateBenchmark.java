@@ -85,7 +85,7 @@ public class GenerateBenchmark extends JlensBenchmark {
     }
 
     /** argmax over the vocabulary of each row's last logits [B, n, V] -> [B][1]. */
-    private static int[][] greedy(Tensor logits) {
+    static int[][] greedy(Tensor logits) {
         Tensor ids = logits.select(1, logits.size(1) - 1).argmax(1); // [B]
         int[][] out = new int[ids.size(0)][1];
         for (int b = 0; b < out.length; b++) {
