@@ -67,8 +67,9 @@ final class GemmKernel {
     }
 
     /**
-     * C[8, NR] (+)= A[8, kLen] . B[kLen, NR]: 16 FMA chains, for 32-register machines ({@link #TILE8}). At M = 8
-     * (a decode step of 8 rows, patching) it streams each panel once instead of twice (tile6 then tile2).
+     * C[8, NR] (+)= A[8, kLen] . B[kLen, NR]: 16 FMA chains, for 32-register machines ({@link #TILE8}): the last 8
+     * rows stream each panel once instead of twice (tile6 then tile2). Eight rows in all mostly run as
+     * {@link #tile8x2}, with the same sums.
      */
     static void tile8(float[] c, int cOff, int ldc, float[] a, int aOff, int lda,
                       MemorySegment b, int bOff, int kLen, boolean accumulate) {
@@ -215,6 +216,85 @@ final class GemmKernel {
         s41.intoArray(c, c4 + V);
         s50.intoArray(c, c5);
         s51.intoArray(c, c5 + V);
+    }
+
+    /**
+     * Half h (0 or 1: columns h V .. h V + V) of C[8, NR] = A[8, kLen] . B[kLen, NR] for two panels at once, panel i
+     * at {@code b[bOff + i*bStride]} and its C at {@code c[cOff + i*cStride]}: 16 accumulators, two streams of B.
+     */
+    static void tile8x2(float[] c, int cOff, int ldc, int cStride, float[] a, int aOff, int lda,
+                        MemorySegment b, int bOff, int bStride, int kLen, int h) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector s00 = z;
+        FloatVector s01 = z;
+        FloatVector s10 = z;
+        FloatVector s11 = z;
+        FloatVector s20 = z;
+        FloatVector s21 = z;
+        FloatVector s30 = z;
+        FloatVector s31 = z;
+        FloatVector s40 = z;
+        FloatVector s41 = z;
+        FloatVector s50 = z;
+        FloatVector s51 = z;
+        FloatVector s60 = z;
+        FloatVector s61 = z;
+        FloatVector s70 = z;
+        FloatVector s71 = z;
+        int a0 = aOff;
+        int a1 = a0 + lda;
+        int a2 = a1 + lda;
+        int a3 = a2 + lda;
+        int a4 = a3 + lda;
+        int a5 = a4 + lda;
+        int a6 = a5 + lda;
+        int a7 = a6 + lda;
+        int b0 = bOff + h * V;
+        int b1 = b0 + bStride;
+        for (int k = 0; k < kLen; k++) {
+            FloatVector p = load(b, b0 + k * NR);
+            FloatVector q = load(b, b1 + k * NR);
+            FloatVector x = FloatVector.broadcast(S, a[a0 + k]);
+            s00 = p.fma(x, s00);
+            s01 = q.fma(x, s01);
+            x = FloatVector.broadcast(S, a[a1 + k]);
+            s10 = p.fma(x, s10);
+            s11 = q.fma(x, s11);
+            x = FloatVector.broadcast(S, a[a2 + k]);
+            s20 = p.fma(x, s20);
+            s21 = q.fma(x, s21);
+            x = FloatVector.broadcast(S, a[a3 + k]);
+            s30 = p.fma(x, s30);
+            s31 = q.fma(x, s31);
+            x = FloatVector.broadcast(S, a[a4 + k]);
+            s40 = p.fma(x, s40);
+            s41 = q.fma(x, s41);
+            x = FloatVector.broadcast(S, a[a5 + k]);
+            s50 = p.fma(x, s50);
+            s51 = q.fma(x, s51);
+            x = FloatVector.broadcast(S, a[a6 + k]);
+            s60 = p.fma(x, s60);
+            s61 = q.fma(x, s61);
+            x = FloatVector.broadcast(S, a[a7 + k]);
+            s70 = p.fma(x, s70);
+            s71 = q.fma(x, s71);
+        }
+        s00.intoArray(c, cOff + h * V);
+        s01.intoArray(c, cOff + cStride + 0 * ldc + h * V);
+        s10.intoArray(c, cOff + 1 * ldc + h * V);
+        s11.intoArray(c, cOff + cStride + 1 * ldc + h * V);
+        s20.intoArray(c, cOff + 2 * ldc + h * V);
+        s21.intoArray(c, cOff + cStride + 2 * ldc + h * V);
+        s30.intoArray(c, cOff + 3 * ldc + h * V);
+        s31.intoArray(c, cOff + cStride + 3 * ldc + h * V);
+        s40.intoArray(c, cOff + 4 * ldc + h * V);
+        s41.intoArray(c, cOff + cStride + 4 * ldc + h * V);
+        s50.intoArray(c, cOff + 5 * ldc + h * V);
+        s51.intoArray(c, cOff + cStride + 5 * ldc + h * V);
+        s60.intoArray(c, cOff + 6 * ldc + h * V);
+        s61.intoArray(c, cOff + cStride + 6 * ldc + h * V);
+        s70.intoArray(c, cOff + 7 * ldc + h * V);
+        s71.intoArray(c, cOff + cStride + 7 * ldc + h * V);
     }
 
     /** C[4, NR] (+)= A[4, kLen] . B[kLen, NR]. */

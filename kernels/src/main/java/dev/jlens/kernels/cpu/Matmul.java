@@ -15,7 +15,8 @@ import java.util.Arrays;
  * {@link #KC} rows so a panel slice stays in L1 while every row tile of A passes over it, and M into blocks
  * of {@link #MC} rows so the A block stays in L2. Each tile is a {@link GemmKernel} register tile. For a
  * few rows (decode, patching: M &lt;= {@link #SMALL_M}) the product is bound by streaming B, which each
- * thread reads once; for one row, from four places of its task at once ({@link GemmKernel#gemv4}).
+ * thread reads once; for one row, from four places of its task at once ({@link GemmKernel#gemv4}), for eight
+ * rows from two ({@link GemmKernel#tile8x2}, on AVX-512).
  * {@code -Djlens.vectorBits=0} runs {@link #multiplyScalar}.
  */
 public final class Matmul {
@@ -197,7 +198,8 @@ public final class Matmul {
         int k = b.k();
         int full = Math.min(p1, b.n() / nr);
         int kc = m <= SMALL_M ? k : KC;
-        int first = m == 1 ? gemvPanels(c, cOff, a, aOff, b, p0, full) : p0;
+        int first = m == 1 ? gemvPanels(c, cOff, a, aOff, b, p0, full)
+                : m == 8 && GemmKernel.TILE8 ? pairPanels(c, cOff, ldc, a, aOff, lda, b, p0, full) : p0;
         for (int i0 = 0; i0 < m; i0 += MC) {
             int rows = Math.min(MC, m - i0);
             for (int k0 = 0; k0 < k; k0 += kc) {
@@ -225,6 +227,26 @@ public final class Matmul {
             GemmKernel.gemv4(c, cOff + j * nr, q * nr, a, aOff, b.data, b.offset(j, 0), b.offset(q, 0), b.k());
         }
         return p0 + 4 * q;
+    }
+
+    /**
+     * Eight rows: panels [p0, p0 + 2q) of C = A . B, q = (full - p0) / 2, as {@link GemmKernel#tile8x2} tiles of
+     * the panels j and j+q, one half of their columns at a time. Each core then streams B from two places at once
+     * (a decode step at batch 8 reads its weights from memory; one stream per core ran at about half the 1-row
+     * product's bandwidth). The same sums in the same order as {@link GemmKernel#tile8}: the same bits. Returns
+     * p0 + 2q, the first panel left to the other tiles.
+     */
+    private static int pairPanels(float[] c, int cOff, int ldc, float[] a, int aOff, int lda, PackedMatrix b, int p0,
+                                  int full) {
+        int nr = b.nr;
+        int q = (full - p0) / 2;
+        for (int j = p0; j < p0 + q; j++) {
+            for (int h = 0; h < 2; h++) {
+                GemmKernel.tile8x2(c, cOff + j * nr, ldc, q * nr, a, aOff, lda, b.data, b.offset(j, 0), b.offset(q, 0),
+                        b.k(), h);
+            }
+        }
+        return p0 + 2 * q;
     }
 
     /** The last panel when NR does not divide N: tiles go to a scratch C[MR, NR], then its N % NR columns to C. */

@@ -1,9 +1,11 @@
 // Matmul (C[M,N] = A[M,K] . B[K,N]) against its scalar twin, at the vector width of this JVM (-Djlens.vectorBits).
 package dev.jlens.kernels.cpu;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.Arrays;
 import java.util.Random;
@@ -46,6 +48,30 @@ class MatmulTest {
                 }
             }
         }
+    }
+
+    @Test
+    void eightRowsGiveTheBitsOfTheSameRowsInALongerProduct() {
+        // 8 rows run as tile8x2 pairs of panels; rows 6..13 of 14 as tile8: the same sums in the same order
+        // (without 8-row tiles, rows of 14 and of 8 fall into differently split 2-row tiles: nothing to compare)
+        assumeTrue(GemmKernel.TILE8, "8-row tiles only at 512 bits");
+        Random random = new Random(11);
+        int k = 300;
+        int n = 40 * GemmKernel.NR + 5; // pairs of whole panels, a leftover panel and a tail
+        float[] a = new float[14 * k];
+        float[] b = new float[k * n];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = random.nextFloat() - 0.5f;
+        }
+        for (int i = 0; i < b.length; i++) {
+            b[i] = random.nextFloat() - 0.5f;
+        }
+        PackedMatrix packed = Matmul.pack(b, 0, n, 1, k, n);
+        float[] all = new float[14 * n];
+        Matmul.multiply(all, 0, n, a, 0, k, packed, 14);
+        float[] eight = new float[8 * n];
+        Matmul.multiply(eight, 0, n, a, 6 * k, k, packed, 8);
+        assertArrayEquals(Arrays.copyOfRange(all, 6 * n, 14 * n), eight, "8 rows alone vs rows 6..13 of 14");
     }
 
     @Test
