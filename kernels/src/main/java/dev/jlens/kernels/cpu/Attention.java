@@ -33,18 +33,10 @@ public final class Attention {
     }
 
     /**
-     * z [B, Pq, H, E] = causal attention of q [B, Pq, H, E] over k, v [B, Pk, H, E] (see the file header).
-     * keyMask [B, Pk] at {@code mOff}: key j of batch b is visible when non-zero; null means all visible.
-     * {@code scale} multiplies q.k, usually 1 / sqrt(E).
-     */
-    public static void causal(float[] z, int zOff, float[] q, int qOff, float[] k, int kOff, float[] v, int vOff,
-            float[] keyMask, int mOff, int B, int Pq, int Pk, int H, int E, float scale) {
-        causal(z, zOff, q, qOff, k, kOff, Pk * H * E, v, vOff, Pk * H * E, keyMask, mOff, B, Pq, Pk, H, E, scale);
-    }
-
-    /**
-     * {@link #causal} with k[b] and v[b] (each [Pk, H, E], contiguous) {@code kBatch} and {@code vBatch} floats apart
-     * instead of Pk H E: the keys and values of a KV cache, read in its longer buffers without a copy.
+     * z [B, Pq, H, E] = causal attention of q [B, Pq, H, E] over k, v [B, Pk, H, E] (see the file header), k[b] and
+     * v[b] (each [Pk, H, E], contiguous) {@code kBatch} and {@code vBatch} floats apart: Pk H E when dense, more for
+     * a KV cache's longer buffers, read without a copy. keyMask [B, Pk] at {@code mOff}: key j of batch b is visible
+     * when non-zero; null means all visible. {@code scale} multiplies q.k, usually 1 / sqrt(E).
      */
     public static void causal(float[] z, int zOff, float[] q, int qOff, float[] k, int kOff, int kBatch, float[] v,
             int vOff, int vBatch, float[] keyMask, int mOff, int B, int Pq, int Pk, int H, int E, float scale) {

@@ -85,7 +85,8 @@ class AttentionTest {
         float[] expected = Close.padded(OFF_OUT, qn);
         float[] actual = Close.padded(OFF_OUT, qn);
         Attention.causalScalar(expected, OFF_OUT, q, OFF_A, k, OFF_B, v, OFF_A, mask, OFF_MASK, B, Pq, Pk, H, E, scale);
-        Attention.causal(actual, OFF_OUT, q, OFF_A, k, OFF_B, v, OFF_A, mask, OFF_MASK, B, Pq, Pk, H, E, scale);
+        Attention.causal(actual, OFF_OUT, q, OFF_A, k, OFF_B, Pk * H * E, v, OFF_A, Pk * H * E, mask, OFF_MASK, B, Pq,
+                Pk, H, E, scale);
         String shape = String.format("[B=%d, Pq=%d, Pk=%d, H=%d, E=%d, mask=%b]", B, Pq, Pk, H, E, masked);
         assertClose("causalAttention", shape, expected, OFF_OUT, actual, OFF_OUT, qn);
         assertUntouched("causalAttention", shape, actual, OFF_OUT, qn);
