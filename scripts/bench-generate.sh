@@ -17,11 +17,7 @@ echo "load before JMH: $(cut -d' ' -f1-3 /proc/loadavg)"
     -rf json -rff "$OUT/jmh.json" "$@"
 echo "load after JMH: $(cut -d' ' -f1-3 /proc/loadavg)"
 # batch 8 against batch 1 as paired, interleaved steps in one JVM: JMH's separate forks drift apart on a shared host
-source "$ROOT/scripts/find-jdk.sh" > /dev/null
-source "$ROOT/scripts/jvm-flags.sh"
-"$JAVA_HOME/bin/java" "${JVM_FLAGS[@]}" -XX:+UseParallelGC -Xms2g -Xmx8g -cp "$ROOT/benchmarks/target/benchmarks.jar" \
-    dev.jlens.benchmarks.DecodeCost "$CKPT" 2>&1 | grep -v 'incubator modules\|^INFO: jlens backend' \
-  | tee "$OUT/paired.txt"
+"$ROOT/scripts/paired.sh" DecodeCost "$CKPT" | tee "$OUT/paired.txt"
 /usr/bin/python3 "$ROOT/scripts/generate_peer.py" --model "$CKPT" --lib torch > "$OUT/peer-torch.json"
 python3 "$ROOT/scripts/generate_peer.py" --model "$CKPT" --lib numpy > "$OUT/peer-numpy.json"
 python3 "$ROOT/scripts/generate_table.py" "$OUT/jmh.json" "$OUT/peer-torch.json" "$OUT/peer-numpy.json"

@@ -10,13 +10,8 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 CKPT="$ROOT/model/target/fixtures/gpt2-random"
-source "$ROOT/scripts/find-jdk.sh" > /dev/null
-source "$ROOT/scripts/jvm-flags.sh"
 [ -f "$CKPT/FIXTURE.txt" ] || python3 "$ROOT/scripts/fixtures/make_gpt2_checkpoint.py" --out "$CKPT" --preset gpt2
 "$ROOT/jlens" bench -l > /dev/null  # builds benchmarks.jar when stale
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
-# JlensBenchmark's fork flags, so that the forwards run as in ForwardBenchmark
-"$JAVA_HOME/bin/java" "${JVM_FLAGS[@]}" -XX:+UseParallelGC -Xms2g -Xmx8g \
-    -cp "$ROOT/benchmarks/target/benchmarks.jar" dev.jlens.benchmarks.HookCost "$CKPT" "${1:-8x15}" "${2:-10}" \
-    "${3:-30}" 2>&1 | grep -v 'incubator modules\|^INFO: jlens backend'
+"$ROOT/scripts/paired.sh" HookCost "$CKPT" "${1:-8x15}" "${2:-10}" "${3:-30}"
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -28,11 +28,7 @@ for sweep in ${SWEEPS:-resid_pre head_out_all_pos head_out_by_pos}; do
   echo "$sweep load after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT/load-$sweep.txt"
 done
 # attribution estimates in forward-equivalents: paired with a forward, interleaved in one JVM
-source "$ROOT/scripts/find-jdk.sh" > /dev/null
-source "$ROOT/scripts/jvm-flags.sh"
-"$JAVA_HOME/bin/java" "${JVM_FLAGS[@]}" -XX:+UseParallelGC -Xms2g -Xmx8g -cp "$ROOT/benchmarks/target/benchmarks.jar" \
-    dev.jlens.benchmarks.AttributionCost 2>&1 | grep -v 'incubator modules\|^INFO: jlens backend' \
-  | tee "$OUT/attribution-paired.txt"
+"$ROOT/scripts/paired.sh" AttributionCost | tee "$OUT/attribution-paired.txt"
 if /usr/bin/python3 -c 'import torch' 2>/dev/null; then
   /usr/bin/python3 "$ROOT/scripts/attribution_peer_torch.py" | tee "$OUT/torch-attribution.txt"
 else
