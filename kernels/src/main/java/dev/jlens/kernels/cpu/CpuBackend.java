@@ -6,13 +6,17 @@ import dev.jlens.tensor.Shape;
 import dev.jlens.tensor.Tensor;
 import dev.jlens.tensor.backend.Backend;
 import dev.jlens.tensor.backend.BinaryOp;
+import dev.jlens.tensor.backend.ColumnChunks;
 import dev.jlens.tensor.backend.ReduceOp;
 import dev.jlens.tensor.backend.TopK;
 import dev.jlens.tensor.backend.UnaryOp;
 import dev.jlens.tensor.storage.HeapStorage;
 import dev.jlens.tensor.storage.SegmentStorage;
 import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.SequencedMap;
 
 /**
@@ -21,6 +25,9 @@ import java.util.SequencedMap;
  * then calls the kernel. Weights passed through {@link #prepareWeight} are packed once for {@link Matmul}.
  */
 public final class CpuBackend implements Backend {
+    /** Panels asked for at once by {@link #prepareWeight(int, int, ColumnChunks)}: 2048 columns at 512 bits. */
+    private static final int CHUNK_PANELS = 64;
+
     /** The backend, stateless; {@link java.util.ServiceLoader} makes one through this constructor. */
     public CpuBackend() {}
 
@@ -216,12 +223,50 @@ public final class CpuBackend implements Backend {
         if (w.storage() instanceof PackedMatrix packed && MatmulOp.isWhole(w, packed)) {
             return w;
         }
+        return prepareColumns(w);
+    }
+
+    @Override
+    public Tensor prepareColumns(Tensor... blocks) {
+        if (blocks.length == 0) {
+            throw new IllegalArgumentException("prepareColumns: no blocks");
+        }
+        int k = blocks[0].size(0);
+        List<Packing.Columns> columns = new ArrayList<>(blocks.length);
+        for (Tensor block : blocks) {
+            if (block.rank() != 2 || block.size(0) != k) {
+                throw new IllegalArgumentException("prepareColumns: blocks must be [" + k + ", N], got "
+                        + Arrays.toString(block.shape()));
+            }
+            columns.add(inPlace(block));
+        }
+        PackedMatrix packed = Matmul.pack(k, columns);
+        return Tensor.view(packed, new int[] {k, packed.n()}, new int[] {packed.n(), 1}, 0);
+    }
+
+    @Override
+    public Tensor prepareWeight(int k, int n, ColumnChunks chunks) {
+        PackedMatrix packed = new PackedMatrix(Matmul.PANEL_WIDTH, k, n);
+        int width = CHUNK_PANELS * Matmul.PANEL_WIDTH;
+        for (int from = 0; from < n; from += width) {
+            int count = Math.min(width, n - from);
+            Tensor part = chunks.columns(from, count);
+            if (part.rank() != 2 || part.size(0) != k || part.size(1) != count) {
+                throw new IllegalArgumentException("prepareWeight: columns [" + from + ", " + (from + count)
+                        + ") must be [" + k + ", " + count + "], got " + Arrays.toString(part.shape()));
+            }
+            Packing.packInto(packed, from / Matmul.PANEL_WIDTH, List.of(inPlace(part)));
+        }
+        return Tensor.view(packed, new int[] {k, n}, new int[] {n, 1}, 0);
+    }
+
+    /** The columns of w [K, N] where they lie when the packer reads that storage (heap, F32 off-heap), else a copy. */
+    private static Packing.Columns inPlace(Tensor w) {
         Tensor src = w.storage() instanceof HeapStorage || w.storage() instanceof SegmentStorage s
                 && s.dtype() == DType.F32 ? w : Layouts.dense(w);
         MemorySegment elements = src.storage() instanceof SegmentStorage s ? s.segment()
                 : MemorySegment.ofArray(src.heapArray());
-        PackedMatrix packed = Matmul.pack(elements, src.offset(), src.stride(0), src.stride(1), w.size(0), w.size(1));
-        return Tensor.view(packed, w.shape(), new int[] {w.size(1), 1}, 0);
+        return new Packing.Columns(elements, src.offset(), src.stride(0), src.stride(1), w.size(1));
     }
 
     @Override

@@ -4,6 +4,7 @@ package dev.jlens.kernels.cpu;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The CPU matrix product, the hot path of every forward pass: {@code C[i,j] = sum_k A[i,k] * B[k,j]} with
@@ -36,7 +37,6 @@ public final class Matmul {
     /** Columns per packed panel: two vectors, or 1 (B transposed) for the scalar twins. */
     static final int PANEL_WIDTH = VectorWidth.SCALAR ? 1 : GemmKernel.NR;
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT;
-    private static final ValueLayout.OfFloat SOURCE = ValueLayout.JAVA_FLOAT_UNALIGNED; // file mappings: any offset
 
     private Matmul() {}
 
@@ -56,8 +56,13 @@ public final class Matmul {
      * a little-endian machine) into panels off the heap, freed when the result becomes unreachable.
      */
     public static PackedMatrix pack(MemorySegment src, long off, long rowStride, long colStride, int k, int n) {
-        PackedMatrix packed = new PackedMatrix(PANEL_WIDTH, k, n);
-        packInto(packed, src, off, rowStride, colStride);
+        return pack(k, List.of(new Packing.Columns(src, off, rowStride, colStride, n)));
+    }
+
+    /** Packs B[K,N], the columns of {@code blocks} side by side, each read in place (see {@link Packing}). */
+    static PackedMatrix pack(int k, List<Packing.Columns> blocks) {
+        PackedMatrix packed = new PackedMatrix(PANEL_WIDTH, k, blocks.stream().mapToInt(Packing.Columns::n).sum());
+        Packing.packInto(packed, blocks);
         return packed;
     }
 
@@ -65,59 +70,13 @@ public final class Matmul {
     static PackedMatrix packInto(MemorySegment panels, Object owner, float[] b, int off, int rowStride, int colStride,
                                  int k, int n) {
         PackedMatrix packed = new PackedMatrix(panels, owner, PANEL_WIDTH, k, n);
-        packInto(packed, MemorySegment.ofArray(b), off, rowStride, colStride);
+        Packing.packInto(packed, List.of(new Packing.Columns(MemorySegment.ofArray(b), off, rowStride, colStride, n)));
         return packed;
     }
 
     /** Floats a packed B[K,N] takes: N rounded up to whole panels, times K. */
     static long packedFloats(int k, int n) {
         return Math.multiplyExact((long) (n + PANEL_WIDTH - 1) / PANEL_WIDTH * PANEL_WIDTH, k);
-    }
-
-    /** Fills every panel of {@code packed} from B as in {@link #pack(MemorySegment, long, long, long, int, int)}. */
-    private static void packInto(PackedMatrix packed, MemorySegment src, long off, long rowStride, long colStride) {
-        int panels = packed.panels();
-        int chunk = Math.max(1, panels / (4 * CpuThreads.COUNT));
-        CpuThreads.parallelFor((panels + chunk - 1) / chunk, (long) packed.k() * packed.n(), t -> {
-            float[] panel = new float[packed.k() * packed.nr]; // [K, nr], built on the heap, then copied at once
-            float[] column = new float[packed.k()];
-            for (int p = t * chunk, end = Math.min(panels, p + chunk); p < end; p++) {
-                packPanel(packed, p, src, off, rowStride, colStride, panel, column);
-            }
-        });
-    }
-
-    /**
-     * Copies columns [p*nr, p*nr + nr) of B into panel p (columns past N are zero): row slices when B's rows are
-     * contiguous, whole columns when its columns are (B a transposed view, as W_U = W_E^T), else element by element.
-     */
-    private static void packPanel(PackedMatrix packed, int p, MemorySegment src, long off, long rowStride,
-                                  long colStride, float[] panel, float[] column) {
-        int nr = packed.nr;
-        int k = packed.k();
-        int cols = Math.min(nr, packed.n() - p * nr);
-        long first = off + (long) p * nr * colStride; // B[0, p*nr]
-        Arrays.fill(panel, 0f);
-        if (colStride == 1) {
-            for (int r = 0; r < k; r++) {
-                MemorySegment.copy(src, SOURCE, (first + r * rowStride) * Float.BYTES, panel, r * nr, cols);
-            }
-        } else if (rowStride == 1) {
-            for (int j = 0; j < cols; j++) {
-                MemorySegment.copy(src, SOURCE, (first + j * colStride) * Float.BYTES, column, 0, k);
-                for (int r = 0; r < k; r++) {
-                    panel[r * nr + j] = column[r];
-                }
-            }
-        } else {
-            for (int r = 0; r < k; r++) {
-                for (int j = 0; j < cols; j++) {
-                    panel[r * nr + j] = src.getAtIndex(SOURCE, first + r * rowStride + j * colStride);
-                }
-            }
-        }
-        MemorySegment.copy(panel, 0, packed.data, FLOAT, (long) packed.offset(p, 0) * Float.BYTES, panel.length);
-        packed.keepAlive();
     }
 
     /** C[M,N] = A[M,K] . B, A row-major with row stride lda, C row-major with row stride ldc; overwrites C. */

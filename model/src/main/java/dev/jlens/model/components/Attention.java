@@ -5,6 +5,8 @@ import dev.jlens.hooks.HookPoint;
 import dev.jlens.hooks.HookedModule;
 import dev.jlens.tensor.Tensor;
 import dev.jlens.tensor.backend.Backends;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * q = x W_Q + b_Q, k, v likewise [batch, pos, head_index, d_head]; scores = q.k / sqrt(d_head), causally masked
@@ -41,8 +43,7 @@ public final class Attention implements HookedModule {
         this.bHeads = new Tensor[] {bQ, bK, bV};
         int dModel = wQ.size(1);
         int width = nHeads * dHead;
-        this.wQkv = Backends.current().prepareWeight(
-                Tensor.cat(1, flat(wQ, dModel), flat(wK, dModel), flat(wV, dModel)));
+        this.wQkv = Backends.current().prepareColumns(headColumns(wQ, wK, wV)); // packed from the weights in place
         this.wHeads = new Tensor[3];
         for (int i = 0; i < 3; i++) { // [d_model, n_heads * d_head] -> [n_heads, d_model, d_head], no copy
             wHeads[i] = wQkv.narrow(1, i * width, width).reshape(dModel, nHeads, dHead).permute(1, 0, 2);
@@ -84,9 +85,15 @@ public final class Attention implements HookedModule {
         return bO;
     }
 
-    /** W [n_heads, d_model, d_head] as [d_model, n_heads * d_head]. */
-    private static Tensor flat(Tensor w, int dModel) {
-        return w.permute(1, 0, 2).contiguous().reshape(dModel, -1);
+    /** The column blocks of [d_model, 3 n_heads d_head] from W_Q, W_K, W_V [n_heads, d_model, d_head]: each head's. */
+    private static Tensor[] headColumns(Tensor... ws) {
+        List<Tensor> blocks = new ArrayList<>();
+        for (Tensor w : ws) {
+            for (int h = 0; h < w.size(0); h++) {
+                blocks.add(w.select(0, h)); // [d_model, d_head]
+            }
+        }
+        return blocks.toArray(Tensor[]::new);
     }
 
     /**

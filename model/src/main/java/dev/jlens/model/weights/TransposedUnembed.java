@@ -7,7 +7,10 @@
 package dev.jlens.model.weights;
 
 import dev.jlens.tensor.Tensor;
+import dev.jlens.tensor.backend.Backends;
+import dev.jlens.tensor.storage.HeapStorage;
 import java.lang.foreign.Arena;
+import java.util.Arrays;
 
 /** The unembedding steps of {@link WeightProcessing} on a transposed W_U, streaming rows of W_E's storage. */
 final class TransposedUnembed {
@@ -32,6 +35,42 @@ final class TransposedUnembed {
             out.put(j, m);
         }
         return out.tensor().transpose(0, 1);
+    }
+
+    /**
+     * fold_ln then center_unembed, straight into the current backend's prepared form: W_E's rows are folded twice (the
+     * first pass sums the means over V, the second centres each chunk as the backend packs it), so no [D, V]
+     * intermediate exists. The same values as {@link #fold} then {@link #centre}; b is updated.
+     */
+    static Tensor foldCentredPrepared(Tensor wU, double[] b, double[][] ln) {
+        Tensor e = wU.transpose(0, 1); // [V, D], rows contiguous
+        int v = e.size(0);
+        int d = e.size(1);
+        WeightRows rows = new WeightRows(e);
+        int chunk = rows.chunkRows();
+        float[] folded = new float[chunk * d];
+        double[] mean = new double[d];
+        for (int j = 0; j < v; j += chunk) {
+            int m = Math.min(chunk, v - j);
+            RowMath.foldRows(folded, rows.read(j, m), m, d, b, j, ln[0], ln[1]);
+            RowMath.add(mean, folded, m, d);
+        }
+        RowMath.divide(mean, v);
+        double[] unused = new double[chunk]; // the second pass's b, already summed by the first
+        float[][] out = {new float[0]}; // [count, D]: W_U's columns [from, from + count) as rows, reused
+        return Backends.current().prepareWeight(d, v, (from, count) -> {
+            if (out[0].length < count * d) {
+                out[0] = new float[count * d];
+            }
+            for (int j = from; j < from + count; j += chunk) {
+                int m = Math.min(chunk, from + count - j);
+                Arrays.fill(unused, 0);
+                RowMath.foldRows(folded, rows.read(j, m), m, d, unused, 0, ln[0], ln[1]);
+                RowMath.minus(folded, folded, m, d, mean);
+                System.arraycopy(folded, 0, out[0], (j - from) * d, m * d);
+            }
+            return Tensor.view(new HeapStorage(out[0]), new int[] {d, count}, new int[] {1, d}, 0); // [D, count]
+        });
     }
 
     /** center_unembed: W_U [D, V] minus its mean over V, in place when {@code inPlace} (W_U is ours). */

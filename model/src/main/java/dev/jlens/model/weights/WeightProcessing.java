@@ -90,6 +90,11 @@ public final class WeightProcessing {
                     options.centerUnembed(), options.foldValueBiases(), options.refactorFactoredAttnMatrices());
         }
 
+        /** True when {@link #block} rewrites weights (then it has read all it needs of the input by its end). */
+        public boolean changesBlocks() {
+            return foldLn || centerWritingWeights || foldValueBiases || refactor;
+        }
+
         /** center_writing_weights on W_E and W_pos. */
         public void embeddings(StateDict sd, Arena arena) {
             if (centerWritingWeights) {
@@ -128,10 +133,21 @@ public final class WeightProcessing {
             }
         }
 
-        /** fold ln_final into W_U and b_U, then center_unembed; a tied (transposed) W_U is read in storage order. */
+        /**
+         * fold ln_final into W_U and b_U, then center_unembed; a tied (transposed) W_U is read in storage order, and
+         * with both steps it comes out prepared for the current backend, made chunk by chunk as it is prepared.
+         */
         public void unembedding(StateDict sd, Arena arena) {
             int d = in.dModel();
             int v = in.dVocab();
+            if (foldLn && centerUnembed && TransposedUnembed.applies(sd.require("unembed.W_U", d, v))) {
+                double[][] ln = takeLayerNorm(sd, "ln_final", d); // both at once, W_U prepared as it is made
+                double[] b = read(sd.require("unembed.b_U", v));
+                sd.put("unembed.W_U", TransposedUnembed.foldCentredPrepared(sd.require("unembed.W_U", d, v), b, ln));
+                sd.put("unembed.b_U", write(b, arena, v));
+                centreLastAxis(sd, "unembed.b_U", arena, v);
+                return;
+            }
             if (foldLn && TransposedUnembed.applies(sd.require("unembed.W_U", d, v))) {
                 double[][] ln = takeLayerNorm(sd, "ln_final", d);
                 double[] b = read(sd.require("unembed.b_U", v));

@@ -4,6 +4,7 @@ package dev.jlens.tensor.autograd;
 import dev.jlens.tensor.Tensor;
 import dev.jlens.tensor.backend.Backend;
 import dev.jlens.tensor.backend.BinaryOp;
+import dev.jlens.tensor.backend.ColumnChunks;
 import dev.jlens.tensor.backend.ReduceOp;
 import dev.jlens.tensor.backend.TopK;
 import dev.jlens.tensor.backend.UnaryOp;
@@ -214,6 +215,16 @@ final class Recorder implements Backend {
     @Override
     public Tensor prepareWeight(Tensor w) {
         return d.prepareWeight(w);
+    }
+
+    @Override
+    public Tensor prepareColumns(Tensor... blocks) {
+        return d.prepareColumns(blocks);
+    }
+
+    @Override
+    public Tensor prepareWeight(int k, int n, ColumnChunks chunks) {
+        return d.prepareWeight(k, n, chunks);
     }
 
     @Override

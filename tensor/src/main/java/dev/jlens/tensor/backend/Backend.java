@@ -98,6 +98,23 @@ public interface Backend {
     Tensor prepareWeight(Tensor w);
 
     /**
+     * {@link #prepareWeight} of the [K, N1 + N2 + ...] weight whose columns are those of {@code blocks} ([K, Ni]
+     * each, any strides) side by side, e.g. a fused QKV weight from each head's slice of W_Q, W_K and W_V. A backend
+     * that packs reads the blocks in place; this default prepares their concatenation.
+     */
+    default Tensor prepareColumns(Tensor... blocks) {
+        return prepareWeight(Tensor.cat(1, blocks));
+    }
+
+    /**
+     * {@link #prepareWeight} of a [K, N] weight made chunk by chunk, left to right (e.g. processed as it is packed), so
+     * that it never exists whole outside its prepared form. This default asks for all N columns at once.
+     */
+    default Tensor prepareWeight(int k, int n, ColumnChunks chunks) {
+        return prepareWeight(chunks.columns(0, n));
+    }
+
+    /**
      * The [N, K] transpose of a weight prepared by {@link #prepareWeight} ([K, N]) when this backend gathers its rows
      * ({@link #indexSelect} along dim 0) straight from the prepared form, so a tied embedding (W_E = W_U^T) needs no
      * copy of its own; null when it cannot (the caller then keeps a separate table).
