@@ -158,13 +158,19 @@ public final class Gpt2Assembly {
         return shared != null ? shared : own(embeddings, "embed.W_E", cfg.dVocab(), cfg.dModel());
     }
 
-    /** Block {@code layer}: its keys processed into a part arena, prepared, then its mapped pages released. */
+    /**
+     * Block {@code layer}: its keys processed into a part arena, then prepared. The mapped pages of the checkpoint go
+     * as soon as they are read: after processing, or, unprocessed, after each sublayer's weights are prepared.
+     */
     private static TransformerBlock buildBlock(Gpt2Config cfg, WeightProcessing.Steps steps, StateDict raw,
             StateDict sd, int layer) {
         String prefix = "blocks." + layer + ".";
         try (Arena part = Arena.ofShared()) {
             StateDict own = sd.subset(prefix);
             steps.block(own, layer, part);
+            if (steps.changesBlocks()) { // a weight left as it was is read from the page cache again: correct
+                OwnedWeights.releaseMappedPages(raw, prefix);
+            }
             return block(cfg, steps.out(), own, layer);
         } finally {
             OwnedWeights.releaseMappedPages(raw, prefix);
@@ -181,6 +187,7 @@ public final class Gpt2Assembly {
                 sd.require(p + "attn.W_V", h, d, e), own(sd, p + "attn.b_Q", h, e), own(sd, p + "attn.b_K", h, e),
                 own(sd, p + "attn.b_V", h, e), sd.require(p + "attn.W_O", h, e, d), own(sd, p + "attn.b_O", d),
                 cfg.useAttnResult());
+        OwnedWeights.releaseMappedPages(sd, p + "attn."); // views of the mapped file when unprocessed
         Mlp mlp = cfg.attnOnly() ? null : new Mlp(sd.require(p + "mlp.W_in", d, cfg.dMlp()),
                 own(sd, p + "mlp.b_in", cfg.dMlp()), sd.require(p + "mlp.W_out", cfg.dMlp(), d),
                 own(sd, p + "mlp.b_out", d));
