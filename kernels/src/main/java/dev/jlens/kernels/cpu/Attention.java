@@ -24,8 +24,8 @@ public final class Attention {
     /** Queries per task: enough work to amortize a task and its scratch row, small enough to balance threads. */
     private static final int QUERY_BLOCK = 16;
     /**
-     * An attention multiply-add in {@link CpuThreads#parallelFor}'s units (a GEMM's): keys and values are read H E
-     * floats apart, each score is a lane reduction and an exp. A batch-8 decode step (B H = 96 rows of ~60 keys per
+     * An attention multiply-add in {@link CpuThreads#parallelFor}'s units (a GEMM's): keys and values are read from
+     * buffers far larger than L1, each score is a lane reduction and an exp. A batch-8 decode step (B H = 96 rows of ~60 keys per
      * layer) took ~100 ns per key and head on one thread, and ran inline at a cost of 1: half the cores idle.
      */
     private static final long FMA_COST = 8;
@@ -39,20 +39,33 @@ public final class Attention {
     }
 
     /**
-     * z [B, Pq, H, E] = causal attention of q [B, Pq, H, E] over k, v [B, Pk, H, E] (see the file header), k[b] and
-     * v[b] (each [Pk, H, E], contiguous) {@code kBatch} and {@code vBatch} floats apart: Pk H E when dense, more for
-     * a KV cache's longer buffers, read without a copy. keyMask [B, Pk] at {@code mOff}: key j of batch b is visible
-     * when non-zero; null means all visible. {@code scale} multiplies q.k, usually 1 / sqrt(E).
+     * Where the E floats of key (or value) j of head h of batch b start: {@code off + b*batch + j*position + h*head}.
+     * Dense [B, Pk, H, E] is {@link #dense}; a KV cache's buffers [B, H, capacity, E] read in place are
+     * (H capacity E, E, capacity E), each head's keys one contiguous run.
      */
-    public static void causal(float[] z, int zOff, float[] q, int qOff, float[] k, int kOff, int kBatch, float[] v,
-            int vOff, int vBatch, float[] keyMask, int mOff, int B, int Pq, int Pk, int H, int E, float scale) {
+    public record Strides(int batch, int position, int head) {
+        /** The strides of dense [B, pk, h, e]. */
+        public static Strides dense(int pk, int h, int e) {
+            return new Strides(pk * h * e, h * e, e);
+        }
+    }
+
+    /**
+     * z [B, Pq, H, E] = causal attention of q [B, Pq, H, E] over k, v [B, Pk, H, E] (see the file header), k and v
+     * laid out as {@code kAt} and {@code vAt} say (dense, or a KV cache's buffers read without a copy). keyMask
+     * [B, Pk] at {@code mOff}: key j of batch b is visible when non-zero; null means all visible. {@code scale}
+     * multiplies q.k, usually 1 / sqrt(E).
+     */
+    public static void causal(float[] z, int zOff, float[] q, int qOff, float[] k, int kOff, Strides kAt, float[] v,
+            int vOff, Strides vAt, float[] keyMask, int mOff, int B, int Pq, int Pk, int H, int E, float scale) {
         long fmas = 2L * B * H * Pq * Pk * E; // at most: q.k and p.v over every key
         eachQuery(B, H, Pq, Pk, fmas, (b, h, i, scores) -> {
             int row = ((b * Pq + i) * H + h) * E; // row of query i of (b, h) in q and z
-            scoreRow(scores, 0, q, qOff + row, k, kOff + b * kBatch + h * E, keyMask, mOff + b * Pk, Pk - Pq + i, Pk,
-                    H * E, E, scale);
+            scoreRow(scores, 0, q, qOff + row, k, kOff + b * kAt.batch() + h * kAt.head(), keyMask, mOff + b * Pk,
+                    Pk - Pq + i, Pk, kAt.position(), E, scale);
             Softmax.row(scores, 0, scores, 0, Pk);
-            mixRow(z, zOff + row, scores, 0, v, vOff + b * vBatch + h * E, Pk - Pq + i + 1, H * E, E);
+            mixRow(z, zOff + row, scores, 0, v, vOff + b * vAt.batch() + h * vAt.head(), Pk - Pq + i + 1,
+                    vAt.position(), E);
         });
     }
 

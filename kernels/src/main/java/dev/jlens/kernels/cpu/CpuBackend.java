@@ -301,15 +301,20 @@ public final class CpuBackend implements Backend {
     @Override
     public Tensor causalAttention(Tensor q, Tensor k, Tensor v, Tensor keyMask, float scale) {
         Tensor qd = Layouts.dense(q); // [B, Pq, H, E]
-        Tensor kd = Layouts.denseBatches(k); // [B, Pk, H, E], kd[b] contiguous: a KV cache's buffer is not copied
-        Tensor vd = Layouts.denseBatches(v); // [B, Pk, H, E], likewise
+        Tensor kd = Layouts.rowsContiguous(k); // [B, Pk, H, E], any strides but the last: a KV cache is not copied
+        Tensor vd = Layouts.rowsContiguous(v); // [B, Pk, H, E], likewise
         Tensor md = keyMask == null ? null : Layouts.dense(keyMask); // [B, Pk]
         int[] s = q.shape();
         float[] z = new float[qd.numel()]; // [B, Pq, H, E]
-        Attention.causal(z, 0, qd.heapArray(), qd.offset(), kd.heapArray(), kd.offset(), kd.stride(0), vd.heapArray(),
-                vd.offset(), vd.stride(0), md == null ? null : md.heapArray(), md == null ? 0 : md.offset(), s[0], s[1],
+        Attention.causal(z, 0, qd.heapArray(), qd.offset(), kd.heapArray(), kd.offset(), strides(kd), vd.heapArray(),
+                vd.offset(), strides(vd), md == null ? null : md.heapArray(), md == null ? 0 : md.offset(), s[0], s[1],
                 k.size(1), s[2], s[3], scale);
         return Tensor.of(z, s);
+    }
+
+    /** Where t [B, Pk, H, E]'s rows start (its last axis contiguous). */
+    private static Attention.Strides strides(Tensor t) {
+        return new Attention.Strides(t.stride(0), t.stride(1), t.stride(2));
     }
 
     @Override

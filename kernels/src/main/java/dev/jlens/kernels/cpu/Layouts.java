@@ -25,21 +25,13 @@ final class Layouts {
     }
 
     /**
-     * t itself when it is on the heap and each t[b] is contiguous (stride(0) may be larger: a KV cache's keys, a
-     * narrow of a longer buffer along dim 1), else a dense copy; either way t[b] starts at offset() + b * stride(0).
+     * t itself when it is on the heap and its last axis is contiguous, whatever its other strides (a KV cache's keys:
+     * a permuted narrow of a longer buffer), else a dense copy.
      */
-    static Tensor denseBatches(Tensor t) {
-        if (!(t.storage() instanceof HeapStorage) || t.rank() == 0) {
-            return dense(t);
-        }
-        long inner = 1;
-        for (int d = t.rank() - 1; d >= 1; d--) {
-            if (t.size(d) > 1 && t.stride(d) != inner) {
-                return dense(t);
-            }
-            inner *= t.size(d);
-        }
-        return t.size(0) > 1 && t.stride(0) < inner ? dense(t) : t;
+    static Tensor rowsContiguous(Tensor t) {
+        boolean inPlace = t.storage() instanceof HeapStorage && t.rank() > 0
+                && (t.size(-1) <= 1 || t.stride(-1) == 1);
+        return inPlace ? t : dense(t);
     }
 
     /** t with {@code dim} moved last, dense: [rows, size(dim)] in row-major order. */

@@ -35,20 +35,24 @@ class AttentionTest {
 
     @Test
     void keysAndValuesInALongerBufferGiveTheSameBitsWithoutACopy() {
-        // a KV cache: k and v are positions [0, 5) of buffers [B, 8, H, E]; the fused kernel reads them in place
+        // a KV cache: k and v are positions [0, 5) of longer buffers, position-major [B, 8, H, E] or head-major
+        // [B, H, 8, E] (KvCacheEntry's); the fused kernel reads them in place through their strides
         int pk = 5;
         Tensor q = Tensor.randn(21, B, 2, 3, 16);
-        Tensor keys = Tensor.randn(22, B, 8, 3, 16);
-        Tensor values = Tensor.randn(23, B, 8, 3, 16);
-        Tensor k = keys.narrow(1, 0, pk);
-        Tensor v = values.narrow(1, 0, pk);
         Tensor mask = Tensor.of(new float[] {1, 1, 0, 1, 1, 0, 1, 1, 1, 1}, B, pk);
         CpuBackend cpu = new CpuBackend();
-        Tensor inPlace = cpu.causalAttention(q, k, v, mask, 0.25f);
-        Tensor copied = cpu.causalAttention(q, k.contiguous(), v.contiguous(), mask, 0.25f);
-        assertArrayEquals(copied.toArray(), inPlace.toArray(), "KV-cache views vs their dense copies");
-        assertSame(k, Layouts.denseBatches(k), "k[b] is contiguous: read where it is");
-        assertNotSame(k.transpose(1, 2), Layouts.denseBatches(k.transpose(1, 2)), "k[b] is not contiguous: copied");
+        Tensor[][] caches = {
+            {Tensor.randn(22, B, 8, 3, 16).narrow(1, 0, pk), Tensor.randn(23, B, 8, 3, 16).narrow(1, 0, pk)},
+            {Tensor.randn(24, B, 3, 8, 16).narrow(2, 0, pk).permute(0, 2, 1, 3),
+                Tensor.randn(25, B, 3, 8, 16).narrow(2, 0, pk).permute(0, 2, 1, 3)}};
+        for (Tensor[] kv : caches) {
+            Tensor inPlace = cpu.causalAttention(q, kv[0], kv[1], mask, 0.25f);
+            Tensor copied = cpu.causalAttention(q, kv[0].contiguous(), kv[1].contiguous(), mask, 0.25f);
+            assertArrayEquals(copied.toArray(), inPlace.toArray(), "KV-cache views vs their dense copies");
+            assertSame(kv[0], Layouts.rowsContiguous(kv[0]), "rows of E contiguous: read where they are");
+        }
+        Tensor columns = Tensor.randn(26, B, pk, 16, 3).transpose(2, 3); // [B, pk, 3, 16], E 3 floats apart
+        assertNotSame(columns, Layouts.rowsContiguous(columns), "E not contiguous: copied");
     }
 
     @Test
@@ -85,8 +89,8 @@ class AttentionTest {
         float[] expected = Close.padded(OFF_OUT, qn);
         float[] actual = Close.padded(OFF_OUT, qn);
         Attention.causalScalar(expected, OFF_OUT, q, OFF_A, k, OFF_B, v, OFF_A, mask, OFF_MASK, B, Pq, Pk, H, E, scale);
-        Attention.causal(actual, OFF_OUT, q, OFF_A, k, OFF_B, Pk * H * E, v, OFF_A, Pk * H * E, mask, OFF_MASK, B, Pq,
-                Pk, H, E, scale);
+        Attention.causal(actual, OFF_OUT, q, OFF_A, k, OFF_B, Attention.Strides.dense(Pk, H, E), v, OFF_A,
+                Attention.Strides.dense(Pk, H, E), mask, OFF_MASK, B, Pq, Pk, H, E, scale);
         String shape = String.format("[B=%d, Pq=%d, Pk=%d, H=%d, E=%d, mask=%b]", B, Pq, Pk, H, E, masked);
         assertClose("causalAttention", shape, expected, OFF_OUT, actual, OFF_OUT, qn);
         assertUntouched("causalAttention", shape, actual, OFF_OUT, qn);
