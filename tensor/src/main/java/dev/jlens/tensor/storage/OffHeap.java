@@ -1,4 +1,4 @@
-// Native memory for weights: calloc'd outside the Java heap and outside -XX:MaxDirectMemorySize, freed with free(3).
+// Native memory for weights outside the Java heap and -XX:MaxDirectMemorySize: mmap'd when large (Linux), else calloc'd.
 package dev.jlens.tensor.storage;
 
 import java.lang.foreign.Arena;
@@ -6,13 +6,17 @@ import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.lang.ref.Cleaner;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Zero-filled native memory from the C library (calloc), so a model's weights depend neither on {@code -Xmx} nor on
- * {@code -XX:MaxDirectMemorySize} (which caps {@code Arena.allocate} and defaults to the heap size). A block is freed
+ * Zero-filled native memory, so a model's weights depend neither on {@code -Xmx} nor on
+ * {@code -XX:MaxDirectMemorySize} (which caps {@code Arena.allocate} and defaults to the heap size). On Linux a block
+ * of at least {@link #MAP_MIN} bytes is its own anonymous mapping (mmap, munmap), so a load's transient weights go back
+ * to the system when freed; from calloc, glibc kept 60-100 MB of them in its per-thread arenas at the peak of a
+ * gpt2-medium load. Smaller blocks, and all blocks elsewhere, come from calloc and free. A block is freed
  * when its arena closes: {@link Arena#ofAuto()} when the last segment of it becomes unreachable, a shared or
  * confined arena when closed. {@link #liveBytes()} counts what is allocated and not yet freed, so tests and the
  * loader can measure peaks. Needs {@code --enable-native-access=ALL-UNNAMED} (the JDK warns without it).
@@ -25,6 +29,14 @@ public final class OffHeap {
             FunctionDescriptor.of(SIZE_T, SIZE_T, SIZE_T)); // void *calloc(size_t n, size_t size)
     private static final MethodHandle FREE = LINKER.downcallHandle(LINKER.defaultLookup().find("free").orElseThrow(),
             FunctionDescriptor.ofVoid(SIZE_T)); // void free(void *p)
+    /** Blocks from this size on are mapped on their own (Linux). */
+    static final long MAP_MIN = 1 << 20;
+    private static final MethodHandle MMAP = linuxOnly("mmap", FunctionDescriptor.of(SIZE_T, SIZE_T, SIZE_T,
+            ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, SIZE_T)); // (addr, len, prot, flags, fd, off)
+    private static final MethodHandle MUNMAP = linuxOnly("munmap", FunctionDescriptor.of(ValueLayout.JAVA_INT, SIZE_T,
+            SIZE_T)); // int munmap(void *addr, size_t len)
+    private static final int PROT_READ_WRITE = 0x1 | 0x2;
+    private static final int MAP_PRIVATE_ANONYMOUS = 0x02 | 0x20; // Linux's values
     private static final Cleaner CLEANER = Cleaner.create();
     private static final AtomicLong LIVE = new AtomicLong();
     private static final AtomicLong PEAK = new AtomicLong();
@@ -38,11 +50,16 @@ public final class OffHeap {
      * @throws OutOfMemoryError naming {@code what}, the bytes asked for and the bytes jlens already holds
      */
     public static MemorySegment allocate(long bytes, Arena arena, String what) {
+        boolean mapped = ownMapping(bytes);
         long address;
         try {
-            address = (long) CALLOC.invokeExact(1L, Math.max(1L, bytes));
+            address = mapped ? (long) MMAP.invokeExact(0L, bytes, PROT_READ_WRITE, MAP_PRIVATE_ANONYMOUS, -1, 0L)
+                    : (long) CALLOC.invokeExact(1L, Math.max(1L, bytes));
         } catch (Throwable t) {
-            throw new IllegalStateException("calloc failed for " + what + ": " + t, t);
+            throw new IllegalStateException((mapped ? "mmap" : "calloc") + " failed for " + what + ": " + t, t);
+        }
+        if (mapped && address == -1) { // MAP_FAILED
+            address = 0;
         }
         if (address == 0) {
             throw new OutOfMemoryError("cannot allocate " + bytes + " bytes off the Java heap for " + what
@@ -50,7 +67,7 @@ public final class OffHeap {
         }
         long live = LIVE.addAndGet(bytes);
         PEAK.accumulateAndGet(live, Math::max);
-        return MemorySegment.ofAddress(address).reinterpret(bytes, arena, s -> release(s.address(), bytes));
+        return MemorySegment.ofAddress(address).reinterpret(bytes, arena, s -> release(s.address(), bytes, mapped));
     }
 
     /**
@@ -61,7 +78,8 @@ public final class OffHeap {
     public static MemorySegment allocateFor(Object owner, long bytes, String what) {
         MemorySegment scoped = allocate(bytes, Arena.global(), what); // global: never freed by an arena
         long address = scoped.address();
-        CLEANER.register(owner, () -> release(address, bytes));
+        boolean mapped = ownMapping(bytes);
+        CLEANER.register(owner, () -> release(address, bytes, mapped));
         return scoped;
     }
 
@@ -80,12 +98,34 @@ public final class OffHeap {
         PEAK.set(LIVE.get());
     }
 
-    private static void release(long address, long bytes) {
+    private static void release(long address, long bytes, boolean mapped) {
         try {
-            FREE.invokeExact(address);
+            if (mapped) {
+                int rc = (int) MUNMAP.invokeExact(address, bytes);
+                if (rc != 0) {
+                    throw new IllegalStateException("munmap of " + bytes + " bytes failed");
+                }
+            } else {
+                FREE.invokeExact(address);
+            }
+        } catch (IllegalStateException e) {
+            throw e;
         } catch (Throwable t) {
-            throw new IllegalStateException("free failed: " + t, t);
+            throw new IllegalStateException((mapped ? "munmap" : "free") + " failed: " + t, t);
         }
         LIVE.addAndGet(-bytes);
+    }
+
+    /** True when a block of {@code bytes} is its own mapping rather than calloc's. */
+    private static boolean ownMapping(long bytes) {
+        return MMAP != null && bytes >= MAP_MIN;
+    }
+
+    /** A downcall to libc's {@code name} on Linux (whose mmap flag values are used here), else null. */
+    private static MethodHandle linuxOnly(String name, FunctionDescriptor descriptor) {
+        if (!System.getProperty("os.name", "").startsWith("Linux")) {
+            return null;
+        }
+        return LINKER.defaultLookup().find(name).map(f -> LINKER.downcallHandle(f, descriptor)).orElse(null);
     }
 }
