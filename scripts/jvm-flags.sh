@@ -12,8 +12,10 @@ if [ "$(nproc 2> /dev/null || echo 4)" -le 2 ] && [[ "${JAVA_OPTS:-}" != *GC* ]]
   GC_FLAGS=(-XX:+UseSerialGC)
 fi
 # a small initial heap, grown as a workload needs it: by default it is 1/64 of RAM (378 MB on 24 GiB), whose young
-# generation (1/3) the first forward fills with short-lived vectors before C2 compiles the kernels, all resident
+# generation (1/3) the first forward fills with short-lived vectors before C2 compiles the kernels, all resident.
+# Not smaller than 96 MB: with a 10 MB young generation (-Xms32m) a 128-token gpt2-xl forward's activations
+# overflowed the survivor spaces into the old generation, which grew by 0.7 GB of garbage instead of being collected
 if [[ "${JAVA_OPTS:-}" != *-Xms* ]]; then
-  GC_FLAGS+=(-Xms32m)
+  GC_FLAGS+=(-Xms96m)
 fi
 JVM_FLAGS+=(${JAVA_OPTS:-})
