@@ -6,7 +6,6 @@ import dev.jlens.model.KvCache;
 import dev.jlens.model.pretrained.Pretrained;
 import dev.jlens.model.weights.ProcessingOptions;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.function.Supplier;
 
 /**
@@ -40,13 +39,7 @@ public final class DecodeCost {
 
     /** Steps of one batch: each call feeds the previous greedy tokens [B, 1] through the cache. */
     private static Supplier<Object> decoder(HookedGpt2 model, int batch) {
-        SplittableRandom random = new SplittableRandom(batch);
-        int[][] prompt = new int[batch][PROMPT];
-        for (int[] row : prompt) {
-            for (int p = 0; p < PROMPT; p++) {
-                row[p] = random.nextInt(model.cfg().dVocab());
-            }
-        }
+        int[][] prompt = JlensBenchmark.randomTokens(batch, PROMPT, model.cfg().dVocab(), batch);
         KvCache cache = new KvCache(model.cfg(), batch, model.cfg().nCtx());
         int[][][] next = {GenerateBenchmark.greedy(model.forward(prompt, null, cache))};
         return () -> next[0] = GenerateBenchmark.greedy(model.forward(next[0], null, cache));

@@ -9,7 +9,6 @@ import dev.jlens.model.pretrained.Pretrained;
 import dev.jlens.model.weights.ProcessingOptions;
 import dev.jlens.model.weights.RandomWeights;
 import dev.jlens.tensor.Tensor;
-import java.util.SplittableRandom;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Param;
@@ -52,13 +51,7 @@ public class ForwardBenchmark extends JlensBenchmark {
         model = checkpoint.isEmpty() ? Gpt2Assembly.fromStateDict(cfg, RandomWeights.stateDict(cfg, 0))
                 : Pretrained.load(checkpoint, ProcessingOptions.none());
         String[] bp = batch.split("x");
-        tokens = new int[Integer.parseInt(bp[0])][Integer.parseInt(bp[1])];
-        SplittableRandom random = new SplittableRandom(1);
-        for (int[] row : tokens) {
-            for (int p = 0; p < row.length; p++) {
-                row[p] = random.nextInt(cfg.dVocab());
-            }
-        }
+        tokens = randomTokens(Integer.parseInt(bp[0]), Integer.parseInt(bp[1]), cfg.dVocab(), 1);
         if (hooks.equals("observe")) {
             model.addHook(NameFilter.all(), (act, hook) -> null);
         }

@@ -10,7 +10,6 @@ import dev.jlens.model.pretrained.Pretrained;
 import dev.jlens.model.weights.ProcessingOptions;
 import dev.jlens.model.weights.RandomWeights;
 import dev.jlens.tensor.Tensor;
-import java.util.SplittableRandom;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Param;
@@ -51,13 +50,7 @@ public class GenerateBenchmark extends JlensBenchmark {
         Gpt2Config cfg = Gpt2Config.preset("gpt2");
         model = checkpoint.isEmpty() ? Gpt2Assembly.fromStateDict(cfg, RandomWeights.stateDict(cfg, 0))
                 : Pretrained.load(checkpoint, ProcessingOptions.none());
-        prompt = new int[batch][PROMPT];
-        SplittableRandom random = new SplittableRandom(1);
-        for (int[] row : prompt) {
-            for (int p = 0; p < PROMPT; p++) {
-                row[p] = random.nextInt(cfg.dVocab());
-            }
-        }
+        prompt = randomTokens(batch, PROMPT, cfg.dVocab(), 1);
     }
 
     /** A fresh cache holding the prompt, so that every iteration decodes at the same lengths. */

@@ -7,7 +7,6 @@ import dev.jlens.model.HookedGpt2;
 import dev.jlens.model.pretrained.Pretrained;
 import dev.jlens.model.weights.ProcessingOptions;
 import java.util.List;
-import java.util.SplittableRandom;
 
 /**
  * ForwardBenchmark's three variants on one checkpoint (unprocessed, B x P random tokens), {@link Paired}: the plain
@@ -30,13 +29,8 @@ public final class HookCost {
         int warmup = args.length > 2 ? Integer.parseInt(args[2]) : 10;
         int reps = args.length > 3 ? Integer.parseInt(args[3]) : 30;
         HookedGpt2 model = Pretrained.load(args[0], ProcessingOptions.none());
-        int[][] tokens = new int[Integer.parseInt(bp[0])][Integer.parseInt(bp[1])];
-        SplittableRandom random = new SplittableRandom(1);
-        for (int[] row : tokens) {
-            for (int p = 0; p < row.length; p++) {
-                row[p] = random.nextInt(model.cfg().dVocab());
-            }
-        }
+        int[][] tokens = JlensBenchmark.randomTokens(Integer.parseInt(bp[0]), Integer.parseInt(bp[1]),
+                model.cfg().dVocab(), 1);
         List<FwdHook> observe = List.of(FwdHook.of(NameFilter.all(), (act, hook) -> null));
         Paired.run(List.of("none", "observe", "cache"), List.of(() -> model.forward(tokens),
                 () -> model.runWithHooks(tokens, observe), () -> model.runWithCache(tokens).output().logits()),

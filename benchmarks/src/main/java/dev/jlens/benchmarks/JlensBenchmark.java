@@ -1,6 +1,7 @@
 // The JMH settings every jlens benchmark shares: one fork with the Vector API module, warm-up long enough for C2.
 package dev.jlens.benchmarks;
 
+import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -36,11 +37,23 @@ public abstract class JlensBenchmark {
 
     /** A float array of the given size filled with uniform values in [-1, 1), seeded. */
     static float[] randoms(int size, long seed) {
-        java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
+        SplittableRandom random = new SplittableRandom(seed);
         float[] x = new float[size];
         for (int i = 0; i < size; i++) {
             x[i] = (float) (random.nextDouble() * 2 - 1);
         }
         return x;
+    }
+
+    /** Token ids [batch][positions], uniform in [0, vocab), drawn row by row from a SplittableRandom of seed. */
+    static int[][] randomTokens(int batch, int positions, int vocab, long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        int[][] tokens = new int[batch][positions];
+        for (int[] row : tokens) {
+            for (int p = 0; p < positions; p++) {
+                row[p] = random.nextInt(vocab);
+            }
+        }
+        return tokens;
     }
 }

@@ -7,7 +7,6 @@ import dev.jlens.model.config.Gpt2Config;
 import dev.jlens.model.weights.RandomWeights;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -45,11 +44,7 @@ public class SharedModelBenchmark extends JlensBenchmark {
     public void setup() {
         Gpt2Config cfg = Gpt2Config.preset("gpt2");
         model = Gpt2Assembly.fromStateDict(cfg, RandomWeights.stateDict(cfg, 0));
-        SplittableRandom random = new SplittableRandom(1);
-        tokens = new int[1][15];
-        for (int p = 0; p < 15; p++) {
-            tokens[0][p] = random.nextInt(cfg.dVocab());
-        }
+        tokens = randomTokens(1, 15, cfg.dVocab(), 1);
     }
 
     /** CPU milliseconds the calling threads spent in forward, as a rate beside forwards per second. */
