@@ -25,8 +25,9 @@ public final class Attention {
     private static final int QUERY_BLOCK = 16;
     /**
      * An attention multiply-add in {@link CpuThreads#parallelFor}'s units (a GEMM's): keys and values are read from
-     * buffers far larger than L1, each score is a lane reduction and an exp. A batch-8 decode step (B H = 96 rows of ~60 keys per
-     * layer) took ~100 ns per key and head on one thread, and ran inline at a cost of 1: half the cores idle.
+     * buffers far larger than L1, each score is a lane reduction and an exp. A batch-8 decode step (B H = 96 rows of
+     * ~60 keys per layer) took ~100 ns per key and head on one thread, and ran inline at a cost of 1: half the cores
+     * idle.
      */
     private static final long FMA_COST = 8;
 

@@ -240,8 +240,7 @@ public final class CpuBackend implements Backend {
             }
             columns.add(inPlace(block));
         }
-        PackedMatrix packed = Matmul.pack(k, columns);
-        return Tensor.view(packed, new int[] {k, packed.n()}, new int[] {packed.n(), 1}, 0);
+        return whole(Matmul.pack(k, columns));
     }
 
     @Override
@@ -257,7 +256,12 @@ public final class CpuBackend implements Backend {
             }
             Packing.packInto(packed, from / Matmul.PANEL_WIDTH, List.of(inPlace(part)));
         }
-        return Tensor.view(packed, new int[] {k, n}, new int[] {n, 1}, 0);
+        return whole(packed);
+    }
+
+    /** packed as the prepared weight [K, N] (strides [N, 1]) that matmul reads from its panels. */
+    private static Tensor whole(PackedMatrix packed) {
+        return Tensor.view(packed, new int[] {packed.k(), packed.n()}, new int[] {packed.n(), 1}, 0);
     }
 
     /** The columns of w [K, N] where they lie when the packer reads that storage (heap, F32 off-heap), else a copy. */

@@ -52,7 +52,8 @@ final class Packing {
             float[] rows = new float[group == 1 ? 0 : packed.k() * packed.nr * group]; // [K, group * nr]
             float[] panel = new float[packed.k() * packed.nr]; // [K, nr], copied to the panels at once
             float[] column = new float[packed.k()];
-            for (int p = firstPanel + t * chunk, last = Math.min(firstPanel + panels, p + chunk); p < last; p += group) {
+            int last = Math.min(firstPanel + panels, firstPanel + t * chunk + chunk);
+            for (int p = firstPanel + t * chunk; p < last; p += group) {
                 packGroup(packed, p, Math.min(last, p + group), blocks, starts, rows, panel, column);
             }
         });

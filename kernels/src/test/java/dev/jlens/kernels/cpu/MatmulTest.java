@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
  * in kernels/pom.xml rerun this class at widths 0, 128 and 512 besides the preferred one.
  */
 class MatmulTest {
-    private static final int[] MS = {1, 2, 3, 7, 8, 9, 14, 17, 120, 487}; // 8, 14: the 8-row tile; 487: two MC blocks and a 7-row tail
+    // 8 and 14: the 8-row tiles; 487: two MC blocks and a 7-row tail
+    private static final int[] MS = {1, 2, 3, 7, 8, 9, 14, 17, 120, 487};
     private static final int[] NS = {1, 5, 8, 23, 97, 300};
     private static final int[] KS = {1, 3, 64, 77, 768};
     private static final double RTOL = 1e-5;

@@ -10,7 +10,6 @@ import dev.jlens.tensor.Tensor;
 import dev.jlens.tensor.backend.Backends;
 import dev.jlens.tensor.storage.HeapStorage;
 import java.lang.foreign.Arena;
-import java.util.Arrays;
 
 /** The unembedding steps of {@link WeightProcessing} on a transposed W_U, streaming rows of W_E's storage. */
 final class TransposedUnembed {
@@ -56,7 +55,7 @@ final class TransposedUnembed {
             RowMath.add(mean, folded, m, d);
         }
         RowMath.divide(mean, v);
-        double[] unused = new double[chunk]; // the second pass's b, already summed by the first
+        double[] unused = new double[chunk]; // the second pass's b, discarded: the first pass summed it
         float[][] out = {new float[0]}; // [count, D]: W_U's columns [from, from + count) as rows, reused
         return Backends.current().prepareWeight(d, v, (from, count) -> {
             if (out[0].length < count * d) {
@@ -64,7 +63,6 @@ final class TransposedUnembed {
             }
             for (int j = from; j < from + count; j += chunk) {
                 int m = Math.min(chunk, from + count - j);
-                Arrays.fill(unused, 0);
                 RowMath.foldRows(folded, rows.read(j, m), m, d, unused, 0, ln[0], ln[1]);
                 RowMath.minus(folded, folded, m, d, mean);
                 System.arraycopy(folded, 0, out[0], (j - from) * d, m * d);

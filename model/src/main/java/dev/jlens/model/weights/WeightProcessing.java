@@ -140,7 +140,8 @@ public final class WeightProcessing {
         public void unembedding(StateDict sd, Arena arena) {
             int d = in.dModel();
             int v = in.dVocab();
-            if (foldLn && centerUnembed && TransposedUnembed.applies(sd.require("unembed.W_U", d, v))) {
+            boolean tied = TransposedUnembed.applies(sd.require("unembed.W_U", d, v));
+            if (foldLn && centerUnembed && tied) {
                 double[][] ln = takeLayerNorm(sd, "ln_final", d); // both at once, W_U prepared as it is made
                 double[] b = read(sd.require("unembed.b_U", v));
                 sd.put("unembed.W_U", TransposedUnembed.foldCentredPrepared(sd.require("unembed.W_U", d, v), b, ln));
@@ -148,7 +149,7 @@ public final class WeightProcessing {
                 centreLastAxis(sd, "unembed.b_U", arena, v);
                 return;
             }
-            if (foldLn && TransposedUnembed.applies(sd.require("unembed.W_U", d, v))) {
+            if (foldLn && tied) {
                 double[][] ln = takeLayerNorm(sd, "ln_final", d);
                 double[] b = read(sd.require("unembed.b_U", v));
                 sd.put("unembed.W_U", TransposedUnembed.fold(sd.require("unembed.W_U", d, v), b, ln, arena));

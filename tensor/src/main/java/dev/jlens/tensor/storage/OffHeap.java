@@ -1,4 +1,4 @@
-// Native memory for weights outside the Java heap and -XX:MaxDirectMemorySize: mmap'd when large (Linux), else calloc'd.
+// Native memory for weights, outside the Java heap and -XX:MaxDirectMemorySize: mmap'd when large (Linux), else calloc.
 package dev.jlens.tensor.storage;
 
 import java.lang.foreign.Arena;
@@ -31,8 +31,9 @@ public final class OffHeap {
             FunctionDescriptor.ofVoid(SIZE_T)); // void free(void *p)
     /** Blocks from this size on are mapped on their own (Linux). */
     static final long MAP_MIN = 1 << 20;
+    // void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t offset)
     private static final MethodHandle MMAP = linuxOnly("mmap", FunctionDescriptor.of(SIZE_T, SIZE_T, SIZE_T,
-            ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, SIZE_T)); // (addr, len, prot, flags, fd, off)
+            ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, SIZE_T));
     private static final MethodHandle MUNMAP = linuxOnly("munmap", FunctionDescriptor.of(ValueLayout.JAVA_INT, SIZE_T,
             SIZE_T)); // int munmap(void *addr, size_t len)
     private static final int PROT_READ_WRITE = 0x1 | 0x2;
