@@ -24,9 +24,9 @@ import org.junit.jupiter.api.io.TempDir;
  * must live off the heap, and checks its logits of the first token row against the float64 numpy reference of
  * {@link ReferenceLogitsTest} (1e-4 absolute; centred per position when processed, since center_unembed shifts each
  * position's logits by a constant). The probe also reports the off-heap bytes jlens allocated: the transient part of
- * the peak (peak minus what the model keeps) must stay within the parts the loader processes at once (two blocks: the
- * tied W_U is folded and centred chunk by chunk as it is packed, with no [d_model, d_vocab] intermediate), not grow
- * with the number of layers.
+ * the peak (peak minus what the model keeps) must stay within the parts the loader processes at once (two blocks), not
+ * grow with the number of layers. The unembedding runs first, while the total is still small, so this bound does not
+ * see its transient: TransposedUnembedTest checks that a tied W_U is made without a [d_model, d_vocab] copy.
  */
 class LowMemoryLoadTest {
     private static final String HEAP = "-Xmx192m";
