@@ -10,6 +10,8 @@ import dev.jlens.tensor.backend.Backend;
 import dev.jlens.tensor.backend.Backends;
 import dev.jlens.tensor.backend.ReduceOp;
 import dev.jlens.tensor.backend.TopK;
+import dev.jlens.tensor.storage.HeapStorage;
+import dev.jlens.tensor.storage.RowShiftedStorage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
@@ -250,6 +252,11 @@ class BackendMatrixTest {
                 Tensor.of(new float[] {5, 0, 3}, 1, 1, 3)));
         add(cases, "index_select rows (embedding)", () -> x.reshape(30, 4).indexSelect(0, 29, 0, 7, 7, 13));
         add(cases, "index_select dim 1", () -> x.indexSelect(1, 4, 1));
+        double[] shifts = {0.5, -1.25, 3e-3, 7, 0, -0.1};
+        Tensor centred = Tensor.view(new RowShiftedStorage(new HeapStorage(rand(6, 20).toArray()), 20, shifts),
+                new int[] {6, 20}, new int[] {20, 1}, 0);
+        add(cases, "index_select rows of a row-shifted table (centred W_E)", () -> centred.indexSelect(0, 5, 0, 3,
+                3));
         add(cases, "copy of a permuted view", () -> x.permute(2, 0, 1).copy());
         Tensor head = rand(2, 5, 4);
         add(cases, "copyFrom into a select view", () -> {

@@ -27,10 +27,12 @@ import java.util.function.Supplier;
  * Wires components from weights; the weights' keys and shapes are TransformerLens' (see {@link StateDict}).
  *
  * <p>Each weight ends up once, in the form its kernel reads: matrices prepared by the backend (packed panels off
- * the heap on the CPU, device memory on CUDA), embeddings off the heap, biases and LayerNorm weights on the heap.
- * The input may be views of a memory-mapped checkpoint: the model keeps nothing of it, and {@link #load} releases
- * each part's mapped pages once the part is built, so the checkpoint can close after loading and the resident
- * memory of a load stays near the model's own size.
+ * the heap on the CPU, device memory on CUDA), biases and LayerNorm weights on the heap. A tied W_E is read from the
+ * prepared W_U; another embedding table of a mapped checkpoint is read from the model's own mapping of its bytes
+ * (centred on read when processed, see {@link WeightProcessing.Steps#embeddings}), so only the rows a run gathers
+ * become resident; else it is copied off the heap. The input may be views of a memory-mapped checkpoint:
+ * {@link #load} releases each part's mapped pages once the part is built, so the checkpoint can close after loading
+ * and the resident memory of a load stays near the model's own size.
  */
 public final class Gpt2Assembly {
     /**
@@ -109,8 +111,8 @@ public final class Gpt2Assembly {
             });
             Future<StateDict> embeddings = parts.submit(() -> {
                 StateDict part = sd.subset("embed.", "pos_embed.");
-                steps.embeddings(part, Arena.ofAuto()); // the processed embeddings are the model's: freed with it
-                OwnedWeights.releaseMappedPages(raw, "embed.", "pos_embed."); // read again only if copied at the end
+                steps.embeddings(part); // centred tables keep the rows of a mapping of their own, untouched yet
+                OwnedWeights.releaseMappedPages(raw, "embed.", "pos_embed."); // the pages the means were read from
                 return part;
             });
             List<Future<TransformerBlock>> built = new ArrayList<>();

@@ -11,6 +11,7 @@ import dev.jlens.tensor.backend.ReduceOp;
 import dev.jlens.tensor.backend.TopK;
 import dev.jlens.tensor.backend.UnaryOp;
 import dev.jlens.tensor.storage.HeapStorage;
+import dev.jlens.tensor.storage.RowShiftedStorage;
 import dev.jlens.tensor.storage.SegmentStorage;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
@@ -357,7 +358,11 @@ public final class CpuBackend implements Backend {
         if (dim == 0) {
             int rowLength = a.size(0) == 0 ? 0 : a.numel() / a.size(0);
             float[] out = new float[index.length * rowLength];
-            if (a.rank() == 2 && a.storage() instanceof PackedMatrix packed
+            if (a.rank() == 2 && a.storage() instanceof RowShiftedStorage shifted && a.isContiguous()
+                    && a.offset() == 0) { // a centred W_E read from its checkpoint: the file's rows, then the shift
+                Tensor rows = indexSelect(Tensor.view(shifted.base(), a.shape(), a.strides(), 0), 0, index);
+                Embedding.shiftRows(out, rows.heapArray(), shifted, index);
+            } else if (a.rank() == 2 && a.storage() instanceof PackedMatrix packed
                     && MatmulOp.isWhole(a.transpose(0, 1), packed)) {
                 packed.gatherColumns(index, out); // a tied W_E read from the packed W_U
             } else if (a.isContiguous() && a.storage() instanceof SegmentStorage s && s.dtype() == DType.F32) {

@@ -2,11 +2,15 @@
 package dev.jlens.model.components;
 
 import dev.jlens.tensor.Tensor;
+import dev.jlens.tensor.storage.RowShiftedStorage;
+import dev.jlens.tensor.storage.SegmentStorage;
+import dev.jlens.tensor.storage.Storage;
 
 /**
  * Embedding lookups: {@link #tokens} gives W_E[tokens] [batch, pos, d_model]; {@link #positions} gives W_pos rows
  * [batch, pos, d_model], where with an attention mask positions count from each row's first real token and pad
  * rows are 0 (TL components/pos_embed.py). Neither owns hook points: hook_embed and hook_pos_embed sit at the root.
+ * A loaded table may be read from the model's own mapping of its checkpoint (see OwnedWeights.own).
  */
 public final class Embed {
     private final Tensor wE;   // [d_vocab, d_model]
@@ -36,7 +40,23 @@ public final class Embed {
         for (int b = 0; b < batch; b++) {
             System.arraycopy(tokens[b], 0, flat, b * pos, pos);
         }
-        return wE.indexSelect(0, flat).reshape(batch, pos, -1);
+        return gather(wE, "W_E", flat).reshape(batch, pos, -1);
+    }
+
+    /**
+     * Rows {@code ids} of table; a table read from its checkpoint's mapping whose file was truncated since (the JVM's
+     * InternalError for SIGBUS) is an {@link IllegalStateException} naming the file.
+     */
+    private static Tensor gather(Tensor table, String name, int[] ids) {
+        try {
+            return table.indexSelect(0, ids);
+        } catch (InternalError e) {
+            Storage s = table.storage() instanceof RowShiftedStorage shifted ? shifted.base() : table.storage();
+            String file = s instanceof SegmentStorage segment && segment.region() != null
+                    ? segment.region().file().toString() : "the checkpoint";
+            throw new IllegalStateException(file + " changed after the model was loaded from it: the model reads " + name
+                    + "'s rows from that file (" + e.getMessage() + "); load the model again from a complete file", e);
+        }
     }
 
     /** W_pos rows for positions offset..offset+pos-1 of each row, or mask-relative positions with pads at 0. */
@@ -51,7 +71,7 @@ public final class Embed {
                 }
             }
         }
-        Tensor out = wPos.indexSelect(0, flat).reshape(batch, pos, -1);
+        Tensor out = gather(wPos, "W_pos", flat).reshape(batch, pos, -1);
         if (attentionMask != null) {
             for (int b = 0; b < batch; b++) {
                 for (int p = 0; p < pos; p++) {

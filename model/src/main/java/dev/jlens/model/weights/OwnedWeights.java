@@ -1,11 +1,14 @@
-// What a model keeps of a loaded tensor: nothing of the checkpoint file, and the file's pages released part by part.
+// What a model keeps of a loaded tensor: its own mapping of a large one's bytes at most, and the checkpoint's pages
+// released part by part.
 package dev.jlens.model.weights;
 
 import dev.jlens.tensor.DType;
 import dev.jlens.tensor.Shape;
 import dev.jlens.tensor.Tensor;
+import dev.jlens.tensor.storage.FileRegion;
 import dev.jlens.tensor.storage.HeapStorage;
 import dev.jlens.tensor.storage.OffHeap;
+import dev.jlens.tensor.storage.RowShiftedStorage;
 import dev.jlens.tensor.storage.SegmentStorage;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -21,19 +24,28 @@ public final class OwnedWeights {
     private OwnedWeights() {}
 
     /**
-     * t itself when it is on the heap or in off-heap memory that is not a file mapping (processed weights); otherwise
-     * a copy: on the heap when small, off the heap (freed with the model) when large.
+     * t itself when it is on the heap, in off-heap memory that is not a file mapping (processed weights) or computed
+     * from such memory ({@link RowShiftedStorage}); a large contiguous F32 view of a file mapping whose region is
+     * known: the same bytes mapped again for as long as the result is reachable (no copy: only the pages read later,
+     * e.g. the embedding rows a run gathers, become resident; see {@link FileRegion#mapKept}); otherwise a copy: on
+     * the heap when small, off the heap (freed with the model) when large.
      */
     public static Tensor own(Tensor t) {
-        if (t.storage() instanceof HeapStorage) {
+        if (t.storage() instanceof HeapStorage || t.storage() instanceof RowShiftedStorage) {
             return t;
         }
         if (t.numel() < WeightProcessing.OFF_HEAP_MIN) {
             return t.contiguous();
         }
-        if (t.storage() instanceof SegmentStorage s && !s.segment().isMapped() && s.dtype() == DType.F32
-                && t.isContiguous()) {
-            return t;
+        if (t.storage() instanceof SegmentStorage s && s.dtype() == DType.F32 && t.isContiguous()) {
+            if (!s.segment().isMapped()) {
+                return t;
+            }
+            if (s.region() != null) {
+                FileRegion region = s.region().plus((long) t.offset() * Float.BYTES);
+                MemorySegment kept = region.mapKept((long) t.numel() * Float.BYTES);
+                return Tensor.view(new SegmentStorage(kept, DType.F32, region), t.shape(), t.strides(), 0);
+            }
         }
         MemorySegment out = OffHeap.allocate((long) t.numel() * Float.BYTES, Arena.ofAuto(), "a weight "
                 + Shape.str(t.shape()));

@@ -53,19 +53,31 @@ final class RowMath {
         }
     }
 
-    /** out[r, :] = x[r, :] - mean(x[r, :]), the mean summed in index order, rounded to float. */
+    /** out[r, :] = x[r, :] - mean(x[r, :]) ({@link #mean}), rounded to float. */
     static void centre(float[] out, float[] x, int m, int n) {
         for (int r = 0; r < m; r++) {
             int row = r * n;
-            double sum = 0;
-            for (int j = 0; j < n; j++) {
-                sum += x[row + j];
-            }
-            double mean = sum / n;
+            double mean = mean(x, row, n);
             for (int j = 0; j < n; j++) {
                 out[row + j] = (float) (x[row + j] - mean);
             }
         }
+    }
+
+    /** means[off + r] = mean(x[r, :]) ({@link #mean}) for each row r &lt; m. */
+    static void means(double[] means, int off, float[] x, int m, int n) {
+        for (int r = 0; r < m; r++) {
+            means[off + r] = mean(x, r * n, n);
+        }
+    }
+
+    /** The mean of x[row, row + n): summed in index order in double, divided by n. */
+    private static double mean(float[] x, int row, int n) {
+        double sum = 0;
+        for (int j = 0; j < n; j++) {
+            sum += x[row + j];
+        }
+        return sum / n;
     }
 
     /**

@@ -5,6 +5,7 @@ package dev.jlens.model.weights;
 
 import dev.jlens.tensor.Shape;
 import dev.jlens.tensor.Tensor;
+import dev.jlens.tensor.storage.FileRegion;
 import dev.jlens.tensor.storage.SegmentStorage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -105,7 +106,8 @@ public final class SafeTensorsFile implements AutoCloseable {
         SafeTensorsEntry e = entry(name);
         MemorySegment bytes = data.asSlice(e.begin(), e.byteSize());
         int[] shape = e.shape();
-        return Tensor.view(new SegmentStorage(bytes, e.dtype()), shape, Shape.contiguousStrides(shape), 0);
+        SegmentStorage storage = new SegmentStorage(bytes, e.dtype(), new FileRegion(path, dataStart + e.begin()));
+        return Tensor.view(storage, shape, Shape.contiguousStrides(shape), 0);
     }
 
     /** Every tensor, in header order (views, as {@link #tensor}). */

@@ -20,6 +20,7 @@ import dev.jlens.tensor.DType;
 import dev.jlens.tensor.Shape;
 import dev.jlens.tensor.Tensor;
 import dev.jlens.tensor.storage.OffHeap;
+import dev.jlens.tensor.storage.RowShiftedStorage;
 import dev.jlens.tensor.storage.SegmentStorage;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -62,7 +63,7 @@ public final class WeightProcessing {
         StateDict sd = weights.copy(weights.source() + " (processed: " + options + ")");
         Steps steps = Steps.of(cfg, options);
         Arena arena = Arena.ofAuto();
-        steps.embeddings(sd, arena);
+        steps.embeddings(sd);
         for (int l = 0; l < cfg.nLayers(); l++) {
             steps.block(sd, l, arena);
         }
@@ -95,11 +96,15 @@ public final class WeightProcessing {
             return foldLn || centerWritingWeights || foldValueBiases || refactor;
         }
 
-        /** center_writing_weights on W_E and W_pos. */
-        public void embeddings(StateDict sd, Arena arena) {
+        /**
+         * center_writing_weights on W_E and W_pos: each becomes its rows as kept by {@link OwnedWeights#own} (a large
+         * table in a checkpoint: the file's mapping, not a copy), minus their means on read ({@link RowShiftedStorage},
+         * the bits of a centred copy).
+         */
+        public void embeddings(StateDict sd) {
             if (centerWritingWeights) {
-                centreLastAxis(sd, "embed.W_E", arena, in.dVocab(), in.dModel());
-                centreLastAxis(sd, "pos_embed.W_pos", arena, in.nCtx(), in.dModel());
+                centreTable(sd, "embed.W_E", in.dVocab(), in.dModel());
+                centreTable(sd, "pos_embed.W_pos", in.nCtx(), in.dModel());
             }
         }
 
@@ -235,6 +240,24 @@ public final class WeightProcessing {
     }
 
     /** Each row of x [rows, n] minus its mean, written to {@code out} (which may be x itself); returns the result. */
+    /** The table [rows, n] under key, replaced by its kept rows shifted by their means (as {@link RowMath#centre}). */
+    private static void centreTable(StateDict sd, String key, int rows, int n) {
+        Tensor table = sd.require(key, rows, n);
+        double[] means = new double[rows];
+        WeightRows reader = new WeightRows(table);
+        for (int r = 0; r < rows; r += reader.chunkRows()) {
+            int m = Math.min(reader.chunkRows(), rows - r);
+            RowMath.means(means, r, reader.read(r, m), m, n);
+        }
+        Tensor kept = OwnedWeights.own(table);
+        if (!kept.isContiguous() || kept.offset() != 0 || kept.storage().size() != kept.numel()) {
+            kept = Tensor.of(kept.toArray(), rows, n); // a view into a larger heap array: rows of its own
+        }
+        Tensor shifted = Tensor.view(new RowShiftedStorage(kept.storage(), n, means), new int[] {rows, n},
+                new int[] {n, 1}, 0);
+        sd.put(key, shifted);
+    }
+
     private static Tensor centreRows(Tensor x, WeightRows.Writer out) {
         WeightRows rows = new WeightRows(x);
         int n = x.size(1);

@@ -18,6 +18,7 @@ public final class SegmentStorage implements Storage {
     private final MemorySegment segment;
     private final DType dtype;
     private final long size;
+    private final FileRegion region; // where a mapped segment's bytes lie in their file; null when unknown
 
     /**
      * Elements of {@code dtype} read from {@code segment}, little-endian.
@@ -26,6 +27,15 @@ public final class SegmentStorage implements Storage {
      * @param dtype   element type of the bytes
      */
     public SegmentStorage(MemorySegment segment, DType dtype) {
+        this(segment, dtype, null);
+    }
+
+    /**
+     * As {@link #SegmentStorage(MemorySegment, DType)}, for a segment mapped from {@code region} of a file.
+     *
+     * @param region where the segment's first byte lies in its file, or null
+     */
+    public SegmentStorage(MemorySegment segment, DType dtype, FileRegion region) {
         if (segment.byteSize() % dtype.byteSize() != 0) {
             throw new IllegalArgumentException("segment of " + segment.byteSize() + " bytes is not a whole number of "
                     + dtype + " elements (" + dtype.byteSize() + " bytes each)");
@@ -33,6 +43,12 @@ public final class SegmentStorage implements Storage {
         this.segment = segment;
         this.dtype = dtype;
         this.size = segment.byteSize() / dtype.byteSize();
+        this.region = region;
+    }
+
+    /** Where a mapped segment's first byte lies in its file, or null when not known (or not a mapping). */
+    public FileRegion region() {
+        return region;
     }
 
     /** The underlying segment. */
