@@ -16,7 +16,9 @@ public final class RowShiftedStorage implements Storage {
     private final double[] shifts;
 
     /**
-     * @param base      rows.length * rowLength elements, row-major
+     * Rows of {@code base}, row r read minus {@code shifts[r]}.
+     *
+     * @param base      shifts.length * rowLength elements, row-major
      * @param rowLength elements per row (at least 1)
      * @param shifts    what each row loses (not copied: the caller hands it over)
      */
