@@ -55,7 +55,7 @@ cell() {  # cell LOG "seconds rss_kb rc" FILE_BYTES|-: "1.23 s / 0.61 GB (1.2x f
   else
     awk -v w="$wall" -v r="$rss" -v f="$3" 'BEGIN {
       s = sprintf("%.2f s / %.2f GB", w, r * 1024 / 1e9)
-      if (f != "-") s = s sprintf(" (%.1fx)", r * 1024 / f)
+      if (f != "-") s = s sprintf(" (%.2fx)", r * 1024 / f)
       print s }'
   fi
 }

@@ -37,7 +37,7 @@ import java.util.function.Supplier;
 public final class Gpt2Assembly {
     /**
      * Parts (the unembedding, the embeddings, each block) processed at once: each holds its own intermediates, so this
-     * bounds the transient memory (the unembedding's and one block's at worst).
+     * bounds the transient memory (the unembedding's and one sublayer's at worst).
      */
     static final int PARTS_IN_FLIGHT = 2;
 
@@ -161,40 +161,45 @@ public final class Gpt2Assembly {
     }
 
     /**
-     * Block {@code layer}: its keys processed into a part arena, then prepared. The mapped pages of the checkpoint go
-     * as soon as they are read: after processing, or, unprocessed, after each sublayer's weights are prepared.
+     * Block {@code layer}, a sublayer at a time: its keys processed into an arena of their own (freed once the sublayer
+     * is prepared), so a block's transient is its larger sublayer's. The mapped pages of the checkpoint go as soon as
+     * they are read: after processing, or, unprocessed, after the sublayer's weights are prepared.
      */
     private static TransformerBlock buildBlock(Gpt2Config cfg, WeightProcessing.Steps steps, StateDict raw,
             StateDict sd, int layer) {
-        String prefix = "blocks." + layer + ".";
-        try (Arena part = Arena.ofShared()) {
-            StateDict own = sd.subset(prefix);
-            steps.block(own, layer, part);
-            if (steps.changesBlocks()) { // a weight left as it was is read from the page cache again: correct
-                OwnedWeights.releaseMappedPages(raw, prefix);
-            }
-            return block(cfg, steps.out(), own, layer);
-        } finally {
-            OwnedWeights.releaseMappedPages(raw, prefix);
-        }
-    }
-
-    /** Block {@code l} of processed weights in {@code sd}, every tensor it keeps owned by it. */
-    private static TransformerBlock block(Gpt2Config cfg, Gpt2Config out, StateDict sd, int l) {
         int d = cfg.dModel();
         int h = cfg.nHeads();
         int e = cfg.dHead();
-        String p = "blocks." + l + ".";
-        Attention attn = new Attention(sd.require(p + "attn.W_Q", h, d, e), sd.require(p + "attn.W_K", h, d, e),
-                sd.require(p + "attn.W_V", h, d, e), own(sd, p + "attn.b_Q", h, e), own(sd, p + "attn.b_K", h, e),
-                own(sd, p + "attn.b_V", h, e), sd.require(p + "attn.W_O", h, e, d), own(sd, p + "attn.b_O", d),
-                cfg.useAttnResult());
-        OwnedWeights.releaseMappedPages(sd, p + "attn."); // views of the mapped file when unprocessed
-        Mlp mlp = cfg.attnOnly() ? null : new Mlp(sd.require(p + "mlp.W_in", d, cfg.dMlp()),
-                own(sd, p + "mlp.b_in", cfg.dMlp()), sd.require(p + "mlp.W_out", cfg.dMlp(), d),
-                own(sd, p + "mlp.b_out", d));
-        LayerNorm ln2 = cfg.attnOnly() ? null : layerNorm(out, sd, p + "ln2");
-        return new TransformerBlock(out, layerNorm(out, sd, p + "ln1"), ln2, attn, mlp);
+        Gpt2Config out = steps.out();
+        String p = "blocks." + layer + ".";
+        StateDict own = sd.subset(p);
+        Attention attn;
+        LayerNorm ln1;
+        try (Arena part = Arena.ofShared()) {
+            if (steps.attention(own, layer, part)) { // a weight left as it was is read from the page cache again
+                OwnedWeights.releaseMappedPages(raw, p + "ln1.", p + "attn.");
+            }
+            attn = new Attention(own.require(p + "attn.W_Q", h, d, e), own.require(p + "attn.W_K", h, d, e),
+                    own.require(p + "attn.W_V", h, d, e), own(own, p + "attn.b_Q", h, e), own(own, p + "attn.b_K", h, e),
+                    own(own, p + "attn.b_V", h, e), own.require(p + "attn.W_O", h, e, d), own(own, p + "attn.b_O", d),
+                    cfg.useAttnResult());
+            ln1 = layerNorm(out, own, p + "ln1");
+        } finally {
+            OwnedWeights.releaseMappedPages(raw, p + "ln1.", p + "attn.");
+        }
+        if (cfg.attnOnly()) {
+            return new TransformerBlock(out, ln1, null, attn, null);
+        }
+        try (Arena part = Arena.ofShared()) {
+            if (steps.mlp(own, layer, part)) {
+                OwnedWeights.releaseMappedPages(raw, p + "ln2.", p + "mlp.");
+            }
+            Mlp mlp = new Mlp(own.require(p + "mlp.W_in", d, cfg.dMlp()), own(own, p + "mlp.b_in", cfg.dMlp()),
+                    own.require(p + "mlp.W_out", cfg.dMlp(), d), own(own, p + "mlp.b_out", d));
+            return new TransformerBlock(out, ln1, layerNorm(out, own, p + "ln2"), attn, mlp);
+        } finally {
+            OwnedWeights.releaseMappedPages(raw, p + "ln2.", p + "mlp.");
+        }
     }
 
     /** The weight under key, owned by the model and resident where the current (the model's) backend reads it. */

@@ -91,11 +91,6 @@ public final class WeightProcessing {
                     options.centerUnembed(), options.foldValueBiases(), options.refactorFactoredAttnMatrices());
         }
 
-        /** True when {@link #block} rewrites weights (then it has read all it needs of the input by its end). */
-        public boolean changesBlocks() {
-            return foldLn || centerWritingWeights || foldValueBiases || refactor;
-        }
-
         /**
          * center_writing_weights on W_E and W_pos: each becomes its rows as kept by {@link OwnedWeights#own} (a large
          * table in a checkpoint: the file's mapping, not a copy), minus their means on read ({@link RowShiftedStorage},
@@ -108,8 +103,19 @@ public final class WeightProcessing {
             }
         }
 
-        /** Block {@code layer}: fold ln1 and ln2, centre W_O, b_O, W_out, b_out, fold b_V, refactor QK and OV. */
+        /** Block {@code layer}: its {@link #attention}, then its {@link #mlp}. */
         public void block(StateDict sd, int layer, Arena arena) {
+            attention(sd, layer, arena);
+            mlp(sd, layer, arena);
+        }
+
+        /**
+         * Block {@code layer}'s attention: fold ln1 into W_Q, W_K, W_V and their biases, centre W_O and b_O, fold b_V,
+         * refactor QK and OV. It reads and writes only ln1's and attention's keys, so it and {@link #mlp} may run apart.
+         *
+         * @return true when it rewrote weights (then it has read all it needs of the input)
+         */
+        public boolean attention(StateDict sd, int layer, Arena arena) {
             int d = in.dModel();
             String p = "blocks." + layer + ".";
             if (foldLn) {
@@ -117,18 +123,10 @@ public final class WeightProcessing {
                 for (String m : new String[] {"Q", "K", "V"}) {
                     foldInto(sd, p + "attn.W_" + m, p + "attn.b_" + m, ln1, in.nHeads(), d, in.dHead(), arena);
                 }
-                if (!in.attnOnly()) {
-                    foldInto(sd, p + "mlp.W_in", p + "mlp.b_in", takeLayerNorm(sd, p + "ln2", d), 1, d, in.dMlp(),
-                            arena);
-                }
             }
             if (centerWritingWeights) {
                 centreLastAxis(sd, p + "attn.W_O", arena, in.nHeads(), in.dHead(), d);
                 centreLastAxis(sd, p + "attn.b_O", arena, d);
-                if (!in.attnOnly()) {
-                    centreLastAxis(sd, p + "mlp.W_out", arena, in.dMlp(), d);
-                    centreLastAxis(sd, p + "mlp.b_out", arena, d);
-                }
             }
             if (foldValueBiases) {
                 WeightProcessing.foldValueBiases(in, sd, layer, arena);
@@ -136,6 +134,28 @@ public final class WeightProcessing {
             if (refactor) {
                 AttnRefactor.refactor(in, sd, layer, arena);
             }
+            return foldLn || centerWritingWeights || foldValueBiases || refactor;
+        }
+
+        /**
+         * Block {@code layer}'s MLP (nothing when attention-only): fold ln2 into W_in and b_in, centre W_out and b_out.
+         *
+         * @return true when it rewrote weights (then it has read all it needs of the input)
+         */
+        public boolean mlp(StateDict sd, int layer, Arena arena) {
+            if (in.attnOnly()) {
+                return false;
+            }
+            int d = in.dModel();
+            String p = "blocks." + layer + ".";
+            if (foldLn) {
+                foldInto(sd, p + "mlp.W_in", p + "mlp.b_in", takeLayerNorm(sd, p + "ln2", d), 1, d, in.dMlp(), arena);
+            }
+            if (centerWritingWeights) {
+                centreLastAxis(sd, p + "mlp.W_out", arena, in.dMlp(), d);
+                centreLastAxis(sd, p + "mlp.b_out", arena, d);
+            }
+            return foldLn || centerWritingWeights;
         }
 
         /**
