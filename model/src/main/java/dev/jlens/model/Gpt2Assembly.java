@@ -172,18 +172,18 @@ public final class Gpt2Assembly {
         int e = cfg.dHead();
         Gpt2Config out = steps.out();
         String p = "blocks." + layer + ".";
-        StateDict own = sd.subset(p);
+        StateDict keys = sd.subset(p);
         Attention attn;
         LayerNorm ln1;
         try (Arena part = Arena.ofShared()) {
-            if (steps.attention(own, layer, part)) { // a weight left as it was is read from the page cache again
+            if (steps.attention(keys, layer, part)) { // read; a weight it left as it was is read again when prepared
                 OwnedWeights.releaseMappedPages(raw, p + "ln1.", p + "attn.");
             }
-            attn = new Attention(own.require(p + "attn.W_Q", h, d, e), own.require(p + "attn.W_K", h, d, e),
-                    own.require(p + "attn.W_V", h, d, e), own(own, p + "attn.b_Q", h, e), own(own, p + "attn.b_K", h, e),
-                    own(own, p + "attn.b_V", h, e), own.require(p + "attn.W_O", h, e, d), own(own, p + "attn.b_O", d),
-                    cfg.useAttnResult());
-            ln1 = layerNorm(out, own, p + "ln1");
+            attn = new Attention(keys.require(p + "attn.W_Q", h, d, e), keys.require(p + "attn.W_K", h, d, e),
+                    keys.require(p + "attn.W_V", h, d, e), own(keys, p + "attn.b_Q", h, e),
+                    own(keys, p + "attn.b_K", h, e), own(keys, p + "attn.b_V", h, e),
+                    keys.require(p + "attn.W_O", h, e, d), own(keys, p + "attn.b_O", d), cfg.useAttnResult());
+            ln1 = layerNorm(out, keys, p + "ln1");
         } finally {
             OwnedWeights.releaseMappedPages(raw, p + "ln1.", p + "attn.");
         }
@@ -191,12 +191,12 @@ public final class Gpt2Assembly {
             return new TransformerBlock(out, ln1, null, attn, null);
         }
         try (Arena part = Arena.ofShared()) {
-            if (steps.mlp(own, layer, part)) {
+            if (steps.mlp(keys, layer, part)) {
                 OwnedWeights.releaseMappedPages(raw, p + "ln2.", p + "mlp.");
             }
-            Mlp mlp = new Mlp(own.require(p + "mlp.W_in", d, cfg.dMlp()), own(own, p + "mlp.b_in", cfg.dMlp()),
-                    own.require(p + "mlp.W_out", cfg.dMlp(), d), own(own, p + "mlp.b_out", d));
-            return new TransformerBlock(out, ln1, layerNorm(out, own, p + "ln2"), attn, mlp);
+            Mlp mlp = new Mlp(keys.require(p + "mlp.W_in", d, cfg.dMlp()), own(keys, p + "mlp.b_in", cfg.dMlp()),
+                    keys.require(p + "mlp.W_out", cfg.dMlp(), d), own(keys, p + "mlp.b_out", d));
+            return new TransformerBlock(out, ln1, layerNorm(out, keys, p + "ln2"), attn, mlp);
         } finally {
             OwnedWeights.releaseMappedPages(raw, p + "ln2.", p + "mlp.");
         }

@@ -1,4 +1,4 @@
-// A processed load holds one sublayer's intermediates per part, not a whole block's: measured in allocated off-heap bytes.
+// A processed load holds one sublayer's intermediates per part, not a whole block's (allocated off-heap bytes).
 package dev.jlens.model;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -111,7 +111,8 @@ public final class WeightProcessing {
 
         /**
          * Block {@code layer}'s attention: fold ln1 into W_Q, W_K, W_V and their biases, centre W_O and b_O, fold b_V,
-         * refactor QK and OV. It reads and writes only ln1's and attention's keys, so it and {@link #mlp} may run apart.
+         * refactor QK and OV. It reads and writes only ln1's and attention's keys, so it and {@link #mlp} may run
+         * apart.
          *
          * @return true when it rewrote weights (then it has read all it needs of the input)
          */

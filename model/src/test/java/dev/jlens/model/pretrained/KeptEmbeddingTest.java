@@ -35,7 +35,8 @@ class KeptEmbeddingTest {
         HookedGpt2 model = Pretrained.load(dir.toString(), ProcessingOptions.defaults());
         Tensor wE = model.weights().get("embed.W_E");
         assertTrue(wE.storage() instanceof RowShiftedStorage shifted && shifted.base() instanceof SegmentStorage s
-                && s.segment().isMapped(), "W_E is " + wE.storage().getClass().getSimpleName() + ", not rows of a mapping");
+                && s.segment().isMapped(), "W_E is " + wE.storage().getClass().getSimpleName()
+                + ", not rows of a mapping");
         float[] expected = centredRows(hf.get("wte.weight").toArray());
         float[] actual = wE.contiguous().toArray();
         for (int i = 0; i < expected.length; i++) {

@@ -38,8 +38,8 @@ public record FileRegion(Path file, long offset) {
             }
             return ch.map(FileChannel.MapMode.READ_ONLY, offset, bytes, Arena.ofAuto());
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot map " + bytes + " bytes at offset " + offset + " of " + file + " again: "
-                    + e.getMessage(), e);
+            throw new UncheckedIOException("cannot map " + bytes + " bytes at offset " + offset + " of " + file
+                    + " again: " + e.getMessage(), e);
         }
     }
 }

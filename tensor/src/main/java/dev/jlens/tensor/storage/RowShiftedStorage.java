@@ -69,7 +69,7 @@ public final class RowShiftedStorage implements Storage {
 
     @Override
     public void set(long index, float value) {
-        throw new UnsupportedOperationException("a row-shifted storage (e.g. a centred W_E read from its checkpoint) is "
-                + "read-only; copy the tensor first");
+        throw new UnsupportedOperationException("a row-shifted storage (e.g. a centred W_E read from its checkpoint) "
+                + "is read-only; copy the tensor first");
     }
 }

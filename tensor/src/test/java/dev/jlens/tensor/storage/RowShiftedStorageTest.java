@@ -1,4 +1,4 @@
-// A row-shifted storage reads float(base - shift of the row) and refuses writes; a file region maps again, or says why not.
+// A row-shifted storage reads float(base - row shift) and refuses writes; a file region maps again or says why not.
 package dev.jlens.tensor.storage;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
