@@ -85,13 +85,14 @@ public final class Gpt2Assembly {
             Supplier<Gpt2Tokenizer> tokenizer, Backend backend) {
         WeightProcessing.Steps steps = WeightProcessing.Steps.of(cfg, options);
         boolean processing = steps.foldLn() || steps.centerWritingWeights() || steps.centerUnembed();
-        MemoryBudget.check(cfg, processing, raw.source(), MemoryBudget.available());
+        boolean embeddingCopied = OwnedWeights.copiesOffHeap(raw.require("embed.W_E", cfg.dVocab(), cfg.dModel()));
+        MemoryBudget.check(cfg, processing, embeddingCopied, raw.source(), MemoryBudget.available());
         try (Backends.Scope on = Backends.use(backend)) {
             return assemble(cfg, raw, steps, tokenizer, backend);
         } catch (OutOfMemoryError e) { // our calloc's refusal, or the heap: one line with the numbers instead
             throw new IllegalStateException(raw.source() + ": out of memory while loading " + cfg.modelName() + " ("
-                    + e.getMessage() + "); it needs about " + MemoryBudget.modelBytes(cfg) / 1_000_000 + " MB for its "
-                    + "weights", e);
+                    + e.getMessage() + "); it needs about " + MemoryBudget.modelBytes(cfg, embeddingCopied) / 1_000_000
+                    + " MB for its weights", e);
         } catch (InternalError e) { // the JDK's SIGBUS: a mapped page of the file vanished (truncated while loading)
             throw new IllegalStateException(raw.source() + ": the checkpoint changed while it was being loaded ("
                     + e.getMessage() + "); load it again once it is complete", e);

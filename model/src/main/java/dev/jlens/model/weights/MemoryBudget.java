@@ -8,7 +8,8 @@ import java.nio.file.Path;
 import java.util.OptionalLong;
 
 /**
- * The bytes a loaded model keeps off the heap (each weight once, float32, the unembedding beside the embedding) plus
+ * The bytes a loaded model keeps off the heap (each weight once, float32; the embedding table only when the load
+ * copies it, see {@link OwnedWeights#copiesOffHeap}: from a safetensors file it is read from the file's pages) plus
  * the transient of a streamed load (one block; with processing also one W_U), compared with the memory available to
  * the process: Linux's MemAvailable, and the cgroup v2 limit minus its usage when one is set. Mapped checkpoint pages
  * are not counted: the loader releases them part by part and the page cache gives them back on demand.
@@ -18,13 +19,18 @@ public final class MemoryBudget {
 
     private MemoryBudget() {}
 
-    /** Float32 bytes of every weight of {@code cfg}, the unembedding counted apart from the embedding. */
+    /** Float32 bytes of every weight of {@code cfg}, W_E counted apart from W_U: the bytes of its state dict. */
     public static long modelBytes(Gpt2Config cfg) {
         long d = cfg.dModel();
         long attn = 4 * d * cfg.nHeads() * cfg.dHead() + 3L * cfg.nHeads() * cfg.dHead() + d; // W_Q,K,V,O; b_Q,K,V; b_O
         long mlp = cfg.attnOnly() ? 0 : 2 * d * cfg.dMlp() + cfg.dMlp() + d;
         long perLayer = attn + mlp + 4 * d;
         return 4 * (2 * d * cfg.dVocab() + cfg.nCtx() * d + cfg.nLayers() * perLayer + cfg.dVocab() + 2 * d);
+    }
+
+    /** {@link #modelBytes(Gpt2Config)}, less W_E's [d_vocab, d_model] unless {@code embeddingCopied}. */
+    public static long modelBytes(Gpt2Config cfg, boolean embeddingCopied) {
+        return modelBytes(cfg) - (embeddingCopied ? 0 : 4L * cfg.dVocab() * cfg.dModel());
     }
 
     /** The most bytes a streamed load holds besides the model: one block, and one W_U when processing. */
@@ -35,17 +41,20 @@ public final class MemoryBudget {
     }
 
     /**
-     * Throws when the model will not fit in {@code available} bytes (empty: unknown, no check).
+     * Throws when the model will not fit in {@code available} bytes (empty: unknown, no check); its embedding table
+     * counts only when {@code embeddingCopied} (see {@link OwnedWeights#copiesOffHeap}).
      *
      * @throws IllegalStateException one line: the bytes needed, the bytes available, what to change
      */
-    public static void check(Gpt2Config cfg, boolean processing, String source, OptionalLong available) {
-        long need = modelBytes(cfg) + transientBytes(cfg, processing);
+    public static void check(Gpt2Config cfg, boolean processing, boolean embeddingCopied, String source,
+            OptionalLong available) {
+        long weights = modelBytes(cfg, embeddingCopied);
+        long need = weights + transientBytes(cfg, processing);
         if (available.isPresent() && need > available.getAsLong()) {
             throw new IllegalStateException(String.format("%s (%s) needs about %.2f GB of memory to load (%.2f GB of "
                     + "weights, %.2f GB while loading%s) but %.2f GB is available; close other programs, raise the "
                     + "memory limit, or load a smaller model%s", source, cfg.modelName(), need / (double) GB,
-                    modelBytes(cfg) / (double) GB, transientBytes(cfg, processing) / (double) GB,
+                    weights / (double) GB, transientBytes(cfg, processing) / (double) GB,
                     processing ? ", with processing" : "", available.getAsLong() / (double) GB,
                     processing ? " (without processing it needs " + String.format("%.2f", (need
                             - transientBytes(cfg, true) + transientBytes(cfg, false)) / (double) GB) + " GB)" : ""));

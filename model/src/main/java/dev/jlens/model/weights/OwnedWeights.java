@@ -37,20 +37,30 @@ public final class OwnedWeights {
         if (t.numel() < WeightProcessing.OFF_HEAP_MIN) {
             return t.contiguous();
         }
-        if (t.storage() instanceof SegmentStorage s && s.dtype() == DType.F32 && t.isContiguous()) {
+        if (keptInPlace(t) && t.storage() instanceof SegmentStorage s) {
             if (!s.segment().isMapped()) {
                 return t;
             }
-            if (s.region() != null) {
-                FileRegion region = s.region().plus((long) t.offset() * Float.BYTES);
-                MemorySegment kept = region.mapKept((long) t.numel() * Float.BYTES);
-                return Tensor.view(new SegmentStorage(kept, DType.F32, region), t.shape(), t.strides(), 0);
-            }
+            FileRegion region = s.region().plus((long) t.offset() * Float.BYTES);
+            MemorySegment kept = region.mapKept((long) t.numel() * Float.BYTES);
+            return Tensor.view(new SegmentStorage(kept, DType.F32, region), t.shape(), t.strides(), 0);
         }
         MemorySegment out = OffHeap.allocate((long) t.numel() * Float.BYTES, Arena.ofAuto(), "a weight "
                 + Shape.str(t.shape()));
         Tensor copy = Tensor.view(new SegmentStorage(out, DType.F32), t.shape(), Shape.contiguousStrides(t.shape()), 0);
         return copy.copyFrom(t);
+    }
+
+    /** True when {@link #own} copies t off the heap: new memory for the model, as opposed to t or its file's pages. */
+    public static boolean copiesOffHeap(Tensor t) {
+        boolean kept = t.storage() instanceof HeapStorage || t.storage() instanceof RowShiftedStorage;
+        return !kept && t.numel() >= WeightProcessing.OFF_HEAP_MIN && !keptInPlace(t);
+    }
+
+    /** A contiguous F32 segment that is not a mapping, or a mapping whose file region is known (mapped again). */
+    private static boolean keptInPlace(Tensor t) {
+        return t.storage() instanceof SegmentStorage s && s.dtype() == DType.F32 && t.isContiguous()
+                && (!s.segment().isMapped() || s.region() != null);
     }
 
     /** False when a tensor of sd lives in memory only its owner thread may read (a confined arena's segment). */

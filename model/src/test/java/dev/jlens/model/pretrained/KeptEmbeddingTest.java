@@ -3,11 +3,14 @@
 package dev.jlens.model.pretrained;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jlens.model.HookedGpt2;
+import dev.jlens.model.weights.OwnedWeights;
 import dev.jlens.model.weights.ProcessingOptions;
+import dev.jlens.model.weights.SafeTensorsFile;
 import dev.jlens.model.weights.SafeTensorsWriter;
 import dev.jlens.tensor.Tensor;
 import dev.jlens.tensor.storage.RowShiftedStorage;
@@ -47,6 +50,18 @@ class KeptEmbeddingTest {
             for (int j = 0; j < D; j++) {
                 assertEquals(expected[TOKENS[0][p] * D + j], embed[p * D + j], "hook_embed[0, " + p + ", " + j + "]");
             }
+        }
+    }
+
+    @Test
+    void theMemoryBudgetCountsAnEmbeddingOnlyWhenTheLoadCopiesIt() throws IOException {
+        write();
+        try (SafeTensorsFile file = SafeTensorsFile.open(dir.resolve("model.safetensors"))) {
+            Tensor wte = file.tensor("wte.weight");
+            assertFalse(OwnedWeights.copiesOffHeap(wte), "a safetensors view is mapped again, not copied");
+            SegmentStorage s = (SegmentStorage) wte.storage();
+            Tensor unknownFile = Tensor.view(new SegmentStorage(s.segment(), s.dtype()), wte.shape(), wte.strides(), 0);
+            assertTrue(OwnedWeights.copiesOffHeap(unknownFile), "a mapping whose file is unknown is copied");
         }
     }
 

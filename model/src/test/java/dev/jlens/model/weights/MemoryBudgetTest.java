@@ -30,12 +30,23 @@ class MemoryBudgetTest {
     void aModelThatDoesNotFitIsRefusedWithTheBytesNeededAndAvailable() {
         Gpt2Config xl = Gpt2Config.preset("gpt2-xl");
         IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> MemoryBudget.check(xl, true, "ckpt", OptionalLong.of(2_000_000_000L)));
+                () -> MemoryBudget.check(xl, true, true, "ckpt", OptionalLong.of(2_000_000_000L)));
         assertTrue(e.getMessage().matches("ckpt \\(gpt2-xl\\) needs about [0-9.]+ GB .* but 2.00 GB is available.*"),
                 e.getMessage());
         assertTrue(e.getMessage().contains("without processing it needs"), e.getMessage());
-        assertDoesNotThrow(() -> MemoryBudget.check(xl, true, "ckpt", OptionalLong.of(20_000_000_000L)));
-        assertDoesNotThrow(() -> MemoryBudget.check(xl, true, "ckpt", OptionalLong.empty()));
+        assertDoesNotThrow(() -> MemoryBudget.check(xl, true, true, "ckpt", OptionalLong.of(20_000_000_000L)));
+        assertDoesNotThrow(() -> MemoryBudget.check(xl, true, true, "ckpt", OptionalLong.empty()));
+    }
+
+    @Test
+    void anEmbeddingReadFromTheFileIsNotCounted() {
+        Gpt2Config xl = Gpt2Config.preset("gpt2-xl");
+        long wE = 4L * 50257 * 1600;
+        assertEquals(MemoryBudget.modelBytes(xl) - wE, MemoryBudget.modelBytes(xl, false));
+        long need = MemoryBudget.modelBytes(xl) + MemoryBudget.transientBytes(xl, true);
+        OptionalLong between = OptionalLong.of(need - wE / 2); // enough without the copy, too little with it
+        assertThrows(IllegalStateException.class, () -> MemoryBudget.check(xl, true, true, "ckpt", between));
+        assertDoesNotThrow(() -> MemoryBudget.check(xl, true, false, "ckpt", between));
     }
 
     @Test
