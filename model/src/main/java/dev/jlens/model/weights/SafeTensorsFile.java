@@ -33,20 +33,34 @@ public final class SafeTensorsFile implements AutoCloseable {
     private final Path path;
     private final Arena arena;
     private final MemorySegment data; // the data buffer: [file offset 8 + N, end of file)
-    private final long dataStart;
+    private final FileRegion dataRegion; // where the data buffer starts in the file, and the file's identity
     private final SafeTensorsHeader header;
 
-    private SafeTensorsFile(Path path, Arena arena, MemorySegment data, long dataStart, SafeTensorsHeader header) {
+    private SafeTensorsFile(Path path, Arena arena, MemorySegment data, FileRegion dataRegion,
+            SafeTensorsHeader header) {
         this.path = path;
         this.arena = arena;
         this.data = data;
-        this.dataStart = dataStart;
+        this.dataRegion = dataRegion;
         this.header = header;
     }
 
     /** Maps and validates {@code path}; the caller closes the result. */
     public static SafeTensorsFile open(Path path) {
         Arena arena = Arena.ofShared();
+        try {
+            return open(path, FileRegion.of(path, 0), arena); // the file's identity, read before it is mapped
+        } catch (IOException e) {
+            arena.close();
+            throw new UncheckedIOException("cannot open safetensors file " + path + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            arena.close();
+            throw e;
+        }
+    }
+
+    /** Maps path into arena and validates its header; origin is the file's identity, read before the mapping. */
+    private static SafeTensorsFile open(Path path, FileRegion origin, Arena arena) throws IOException {
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
             long size = ch.size();
             if (size < 8) {
@@ -57,7 +71,8 @@ public final class SafeTensorsFile implements AutoCloseable {
             long n = file.get(U64, 0);
             if (Long.compareUnsigned(n, size - 8) > 0) {
                 throw new SafeTensorsException(path, "the header length " + Long.toUnsignedString(n)
-                        + " (file offset 0) reaches past the end of the file (" + size + " bytes); truncated or not safetensors");
+                        + " (file offset 0) reaches past the end of the file (" + size + " bytes); truncated or not "
+                        + "safetensors");
             }
             if (n > SafeTensorsHeader.MAX_HEADER_BYTES) {
                 throw new SafeTensorsException(path, "the header length " + n + " exceeds the "
@@ -66,13 +81,7 @@ public final class SafeTensorsFile implements AutoCloseable {
             byte[] json = file.asSlice(8, n).toArray(ValueLayout.JAVA_BYTE);
             long dataStart = 8 + n;
             SafeTensorsHeader header = SafeTensorsHeader.parse(path, json, dataStart, size - dataStart);
-            return new SafeTensorsFile(path, arena, file.asSlice(dataStart), dataStart, header);
-        } catch (IOException e) {
-            arena.close();
-            throw new UncheckedIOException("cannot open safetensors file " + path + ": " + e.getMessage(), e);
-        } catch (RuntimeException e) {
-            arena.close();
-            throw e;
+            return new SafeTensorsFile(path, arena, file.asSlice(dataStart), origin.plus(dataStart), header);
         }
     }
 
@@ -106,7 +115,7 @@ public final class SafeTensorsFile implements AutoCloseable {
         SafeTensorsEntry e = entry(name);
         MemorySegment bytes = data.asSlice(e.begin(), e.byteSize());
         int[] shape = e.shape();
-        SegmentStorage storage = new SegmentStorage(bytes, e.dtype(), new FileRegion(path, dataStart + e.begin()));
+        SegmentStorage storage = new SegmentStorage(bytes, e.dtype(), dataRegion.plus(e.begin()));
         return Tensor.view(storage, shape, Shape.contiguousStrides(shape), 0);
     }
 
@@ -126,7 +135,7 @@ public final class SafeTensorsFile implements AutoCloseable {
 
     /** The file offset where the data buffer starts (8 + header length). */
     public long dataStart() {
-        return dataStart;
+        return dataRegion.offset();
     }
 
     /** Unmaps the file; tensors from it must not be read afterwards. */

@@ -12,6 +12,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,11 +43,23 @@ class RowShiftedStorageTest {
         ByteBuffer bytes = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN);
         bytes.putInt(7).putFloat(1.5f).putFloat(-2f).putFloat(4f);
         Files.write(file, bytes.array());
-        MemorySegment kept = new FileRegion(file, 0).plus(4).mapKept(8);
+        FileRegion region = FileRegion.of(file, 0);
+        MemorySegment kept = region.plus(4).mapKept(8);
         assertTrue(kept.isMapped());
         assertEquals(1.5f, kept.get(ValueLayout.JAVA_FLOAT_UNALIGNED, 0));
         assertEquals(-2f, kept.get(ValueLayout.JAVA_FLOAT_UNALIGNED, 4));
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> new FileRegion(file, 12).mapKept(8));
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> region.plus(12).mapKept(8));
         assertTrue(e.getMessage().contains("is 16 bytes now, too short for the 8 bytes at offset 12"), e.getMessage());
+    }
+
+    @Test
+    void aFileReplacedAtTheSamePathIsNeverMappedInItsPlace(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("w.bin");
+        Files.write(file, new byte[16]);
+        FileRegion region = FileRegion.of(file, 0);
+        Path other = Files.write(dir.resolve("new.bin"), new byte[16]); // a download's atomic rename over the old
+        Files.move(other, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> region.mapKept(16));
+        assertTrue(e.getMessage().contains("was replaced since it was opened"), e.getMessage());
     }
 }
