@@ -7,7 +7,9 @@ import dev.jlens.tensor.Device;
 /**
  * Flat element storage. Tensors are views over a storage (shape, strides, offset). Implementations:
  * {@link HeapStorage} (float[] — what compute kernels write), {@link SegmentStorage} (off-heap or
- * memory-mapped, any {@link DType}), {@link DeviceStorage} (accelerator memory a device backend owns).
+ * memory-mapped, any {@link DType}), {@link RowShiftedStorage} (read-only rows of another storage, each shifted by its
+ * own constant, e.g. a centred W_E read from its checkpoint), {@link DeviceStorage} (accelerator memory a device
+ * backend owns).
  */
 public interface Storage {
     /** Element type as stored. */
