@@ -355,14 +355,16 @@ public final class CpuBackend implements Backend {
     public Tensor indexSelect(Tensor a, int dim, int[] index) {
         int[] shape = a.shape();
         shape[dim] = index.length;
+        if (dim == 0 && a.rank() == 2 && a.storage() instanceof RowShiftedStorage shifted && a.isContiguous()
+                && a.offset() == 0) { // a centred W_E read from its checkpoint: the file's rows, shifted in place
+            Tensor rows = indexSelect(Tensor.view(shifted.base(), a.shape(), a.strides(), 0), 0, index);
+            Embedding.shiftRows(rows.heapArray(), shifted, index);
+            return rows;
+        }
         if (dim == 0) {
             int rowLength = a.size(0) == 0 ? 0 : a.numel() / a.size(0);
             float[] out = new float[index.length * rowLength];
-            if (a.rank() == 2 && a.storage() instanceof RowShiftedStorage shifted && a.isContiguous()
-                    && a.offset() == 0) { // a centred W_E read from its checkpoint: the file's rows, then the shift
-                Tensor rows = indexSelect(Tensor.view(shifted.base(), a.shape(), a.strides(), 0), 0, index);
-                Embedding.shiftRows(out, rows.heapArray(), shifted, index);
-            } else if (a.rank() == 2 && a.storage() instanceof PackedMatrix packed
+            if (a.rank() == 2 && a.storage() instanceof PackedMatrix packed
                     && MatmulOp.isWhole(a.transpose(0, 1), packed)) {
                 packed.gatherColumns(index, out); // a tied W_E read from the packed W_U
             } else if (a.isContiguous() && a.storage() instanceof SegmentStorage s && s.dtype() == DType.F32) {

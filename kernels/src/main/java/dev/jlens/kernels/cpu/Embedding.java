@@ -1,6 +1,6 @@
 // Embedding lookup (TL components/embed.py Embed: W_E[tokens]; llm.c encoder_forward without the position add):
 //   out[i, :] = table[rows[i], :]      table [V, D], rows [N] token ids, out [N, D]
-//   shifted:  out[i, :] = float(rows[i, :] - shift[ids[i]])   a row-centred W_E: RowShiftedStorage's arithmetic
+//   shifted:  out[i, :] = float(out[i, :] - shift[rows[i]])   a row-centred W_E: RowShiftedStorage's arithmetic
 // Outputs: out (first argument). The position add (TL PosEmbed + residual) is Elementwise.add.
 // A copy with at most one subtraction, hence no vector loop and no scalar twin: System.arraycopy is already the
 // fastest copy the JVM has. The caller validates ids (Tensor does, naming the id and the vocab size).
@@ -33,13 +33,13 @@ public final class Embedding {
         });
     }
 
-    /** out[i, j] = float(rows[i, j] - table.shift(ids[i])): rows gathered from a row-shifted table's base. */
-    public static void shiftRows(float[] out, float[] rows, RowShiftedStorage table, int[] ids) {
+    /** rows[i, j] = float(rows[i, j] - table.shift(ids[i])) in place: rows gathered from a row-shifted table's base. */
+    public static void shiftRows(float[] rows, RowShiftedStorage table, int[] ids) {
         int d = table.rowLength();
         for (int i = 0; i < ids.length; i++) {
             double shift = table.shift(ids[i]);
             for (int j = i * d; j < (i + 1) * d; j++) {
-                out[j] = (float) (rows[j] - shift);
+                rows[j] = (float) (rows[j] - shift);
             }
         }
     }

@@ -31,7 +31,7 @@ public final class OwnedWeights {
      * the heap when small, off the heap (freed with the model) when large.
      */
     public static Tensor own(Tensor t) {
-        if (t.storage() instanceof HeapStorage || t.storage() instanceof RowShiftedStorage) {
+        if (keptAsIs(t)) {
             return t;
         }
         if (t.numel() < WeightProcessing.OFF_HEAP_MIN) {
@@ -53,8 +53,12 @@ public final class OwnedWeights {
 
     /** True when {@link #own} copies t off the heap: new memory for the model, as opposed to t or its file's pages. */
     public static boolean copiesOffHeap(Tensor t) {
-        boolean kept = t.storage() instanceof HeapStorage || t.storage() instanceof RowShiftedStorage;
-        return !kept && t.numel() >= WeightProcessing.OFF_HEAP_MIN && !keptInPlace(t);
+        return !keptAsIs(t) && t.numel() >= WeightProcessing.OFF_HEAP_MIN && !keptInPlace(t);
+    }
+
+    /** On the heap, or computed from memory the model already owns ({@link RowShiftedStorage}). */
+    private static boolean keptAsIs(Tensor t) {
+        return t.storage() instanceof HeapStorage || t.storage() instanceof RowShiftedStorage;
     }
 
     /** A contiguous F32 segment that is not a mapping, or a mapping whose file region is known (mapped again). */
