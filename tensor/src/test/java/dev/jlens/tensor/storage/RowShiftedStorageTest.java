@@ -2,6 +2,7 @@
 package dev.jlens.tensor.storage;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -19,14 +20,15 @@ import org.junit.jupiter.api.io.TempDir;
 class RowShiftedStorageTest {
     @Test
     void eachElementLosesItsRowsShiftInDoubleThenRoundsToFloat() {
-        float[] base = {1f, 2f, 3f, 0.1f, 0.2f, 0.3f};
-        double[] shifts = {2.0, 0.2};
+        float[] base = {1f, 2f, 3f, 1f, 0.2f, 0.3f};
+        double[] shifts = {2.0, 1.0 / 3};
         RowShiftedStorage s = new RowShiftedStorage(new HeapStorage(base), 3, shifts);
         assertEquals(6, s.size());
         assertEquals(-1f, s.get(0));
         assertEquals(1f, s.get(2));
-        assertEquals((float) ((double) 0.1f - 0.2), s.get(3)); // not 0.1f - 0.2f in float
-        assertEquals((float) ((double) 0.3f - 0.2), s.get(5));
+        assertEquals(0.6666667f, s.get(3)); // float(1 - 1/3) in double; in float, 1f - (float) (1/3) is 0.6666666f
+        assertNotEquals(1f - (float) (1.0 / 3), s.get(3));
+        assertEquals((float) ((double) 0.3f - 1.0 / 3), s.get(5));
         assertThrows(UnsupportedOperationException.class, () -> s.set(0, 1f));
     }
 
