@@ -70,7 +70,9 @@ sizes=${SIZES:-small medium large xl}
 for size in $sizes; do preset "$size" > /dev/null; done  # reject a typo before making anything
 for size in $sizes; do
   dir="$CKPTS/$(preset "$size")-random-f32"
-  if [ ! -f "$dir/FIXTURE.txt" ]; then  # FIXTURE.txt is written last: a half-made checkpoint is made again
+  # FIXTURE.txt is written last: a half-made checkpoint is made again, as is one made before the current layout
+  if ! grep -qs "$(python3 -c 'import sys; sys.path.insert(0, sys.argv[1]); import make_gpt2_checkpoint as m; print(m.LAYOUT)' \
+      "$ROOT/scripts/fixtures")" "$dir/FIXTURE.txt"; then
     echo "bench-load: making $dir ..." >&2
     python3 "$ROOT/scripts/fixtures/make_gpt2_checkpoint.py" --out "$dir" --preset "$(preset "$size")"
   fi

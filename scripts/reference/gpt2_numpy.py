@@ -12,6 +12,7 @@ Writes float64 logits [batch, pos, vocab] as .npy. Shares no code with jlens.
 """
 import argparse
 import json
+import re
 import struct
 
 import numpy as np
@@ -20,14 +21,15 @@ DTYPES = {"F32": "<f4", "F16": "<f2"}
 
 
 def load_safetensors(path, dtype=np.float64):
-    """HF tensor name (without a "transformer." prefix) -> array of dtype, parsed from the format spec."""
+    """HF tensor name (without a "transformer." prefix) -> array of dtype, parsed from the format spec; the causal-mask
+    buffers (h.L.attn.bias, h.L.attn.masked_bias) are skipped: the forward below masks by position itself."""
     raw = np.memmap(path, dtype=np.uint8, mode="r")  # mapped, not read: an xl file need not fit twice in memory
     n = struct.unpack("<Q", raw[:8].tobytes())[0]
     header = json.loads(raw[8:8 + n].tobytes())
     base = 8 + n
     out = {}
     for name, info in header.items():
-        if name == "__metadata__":
+        if name == "__metadata__" or re.fullmatch(r"(transformer\.)?h\.\d+\.attn\.(bias|masked_bias)", name):
             continue
         begin, end = info["data_offsets"]
         chunk = raw[base + begin:base + end]
