@@ -17,6 +17,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -61,6 +62,19 @@ class HfGpt2KeysTest {
             hf.put("lm_head.weight", tl.get("unembed.W_U").transpose(0, 1).contiguous());
         }
         return hf;
+    }
+
+    @Test
+    void withoutBuffersKeepsEveryWeightInOrderAndDropsOnlyTheMaskBuffers() { // what the load scans for NaN
+        for (String prefix : new String[] {"", "transformer."}) {
+            Map<String, Tensor> hf = toHf(cfg, tl, prefix, true);
+            Map<String, Tensor> kept = HfGpt2Keys.withoutBuffers(hf);
+            List<String> weights = hf.keySet().stream()
+                    .filter(k -> !k.endsWith(".attn.bias") && !k.endsWith(".attn.masked_bias")).toList();
+            assertEquals(weights, List.copyOf(kept.keySet()), prefix);
+            assertEquals(hf.size() - 2 * cfg.nLayers(), kept.size(), prefix);
+            kept.forEach((k, t) -> assertTrue(t == hf.get(k), k + " is the same tensor"));
+        }
     }
 
     @Test

@@ -72,7 +72,7 @@ public final class Pretrained {
             folder = fromHub(TL_ALIASES.getOrDefault(name, name), env);
         }
         try (HfCheckpoint checkpoint = HfCheckpoint.open(folder)) {
-            NonFiniteScan.warn(checkpoint.tensors(), folder.toString());
+            NonFiniteScan.warn(HfGpt2Keys.withoutBuffers(checkpoint.tensors()), folder.toString());
             StateDict sd = HfGpt2Keys.toTransformerLens(checkpoint.tensors(), checkpoint.config(), folder.toString());
             Path files = folder;
             Gpt2Config cfg = checkpoint.config();

@@ -109,14 +109,30 @@ public final class HfGpt2Keys {
         tl.put(p + "mlp.b_out", in.take(hf + "mlp.c_proj.bias", d));
     }
 
+    /**
+     * The tensors of {@code hf} under their stored names, in order, less the causal-mask buffers ({@code h.L.attn.bias}
+     * and {@code masked_bias}, with or without the {@code transformer.} prefix) that a GPT-2 checkpoint carries beside
+     * its weights and that the model does not use.
+     */
+    public static Map<String, Tensor> withoutBuffers(Map<String, Tensor> hf) {
+        Map<String, Tensor> out = new LinkedHashMap<>();
+        hf.forEach((name, t) -> {
+            if (!IGNORED.matcher(unprefixed(name)).matches()) {
+                out.put(name, t);
+            }
+        });
+        return out;
+    }
+
+    private static String unprefixed(String key) {
+        return key.startsWith(PREFIX) ? key.substring(PREFIX.length()) : key;
+    }
+
     /** hf without the "transformer." prefix and without the mask buffers; a name present both ways is an error. */
     private static Map<String, Tensor> strip(Map<String, Tensor> hf, String source) {
         Map<String, Tensor> out = new LinkedHashMap<>();
-        for (Map.Entry<String, Tensor> entry : hf.entrySet()) {
-            String key = entry.getKey().startsWith(PREFIX) ? entry.getKey().substring(PREFIX.length()) : entry.getKey();
-            if (IGNORED.matcher(key).matches()) {
-                continue;
-            }
+        for (Map.Entry<String, Tensor> entry : withoutBuffers(hf).entrySet()) {
+            String key = unprefixed(entry.getKey());
             if (out.put(key, entry.getValue()) != null) {
                 throw new IllegalArgumentException(source + ": key '" + key + "' appears both with and without the '"
                         + PREFIX + "' prefix");
