@@ -9,7 +9,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 OUT="$ROOT/target/bench-forward"
 CKPT="$ROOT/model/target/fixtures/gpt2-random"
 mkdir -p "$OUT"
-[ -f "$CKPT/FIXTURE.txt" ] || python3 "$ROOT/scripts/fixtures/make_gpt2_checkpoint.py" --out "$CKPT" --preset gpt2
+python3 "$ROOT/scripts/fixtures/make_gpt2_checkpoint.py" --out "$CKPT" --preset gpt2 --if-stale
 echo "load before JMH: $(cut -d' ' -f1-3 /proc/loadavg)"
 "$ROOT/jlens" bench 'ForwardBenchmark|SgemmBenchmark' -p shape=120x768x3072 -p checkpoint="$CKPT" \
     -rf json -rff "$OUT/jmh.json" "$@"

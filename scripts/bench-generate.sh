@@ -11,7 +11,7 @@ OUT="$ROOT/target/bench-generate"
 CKPT=${1:-$ROOT/model/target/fixtures/gpt2-random}
 shift || true
 mkdir -p "$OUT"
-[ -f "$CKPT/config.json" ] || python3 "$ROOT/scripts/fixtures/make_gpt2_checkpoint.py" --out "$CKPT" --preset gpt2
+python3 "$ROOT/scripts/fixtures/make_gpt2_checkpoint.py" --out "$CKPT" --preset gpt2 --if-stale
 echo "load before JMH: $(cut -d' ' -f1-3 /proc/loadavg)"
 "$ROOT/jlens" bench 'GenerateBenchmark|ReadBandwidthBenchmark' -p checkpoint="$CKPT" -p shape=1x768x160849 \
     -rf json -rff "$OUT/jmh.json" "$@"

@@ -10,7 +10,7 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 CKPT="$ROOT/model/target/fixtures/gpt2-random"
-[ -f "$CKPT/FIXTURE.txt" ] || python3 "$ROOT/scripts/fixtures/make_gpt2_checkpoint.py" --out "$CKPT" --preset gpt2
+python3 "$ROOT/scripts/fixtures/make_gpt2_checkpoint.py" --out "$CKPT" --preset gpt2 --if-stale
 "$ROOT/jlens" bench -l > /dev/null  # builds benchmarks.jar when stale
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 "$ROOT/scripts/paired.sh" HookCost "$CKPT" "${1:-8x15}" "${2:-10}" "${3:-30}"

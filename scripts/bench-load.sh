@@ -70,12 +70,7 @@ sizes=${SIZES:-small medium large xl}
 for size in $sizes; do preset "$size" > /dev/null; done  # reject a typo before making anything
 for size in $sizes; do
   dir="$CKPTS/$(preset "$size")-random-f32"
-  # FIXTURE.txt is written last: a half-made checkpoint is made again, as is one made before the current layout
-  if ! grep -qs "$(python3 -c 'import sys; sys.path.insert(0, sys.argv[1]); import make_gpt2_checkpoint as m; print(m.LAYOUT)' \
-      "$ROOT/scripts/fixtures")" "$dir/FIXTURE.txt"; then
-    echo "bench-load: making $dir ..." >&2
-    python3 "$ROOT/scripts/fixtures/make_gpt2_checkpoint.py" --out "$dir" --preset "$(preset "$size")"
-  fi
+  python3 "$ROOT/scripts/fixtures/make_gpt2_checkpoint.py" --out "$dir" --preset "$(preset "$size")" --if-stale
 done
 echo "bench-load: building jlens and its AOT cache if needed ..." >&2
 # the launcher builds on first use and makes the JVM's AOT cache on the first model run: keep both out of the runs

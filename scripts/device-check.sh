@@ -118,8 +118,7 @@ run() {
     if command -v nvidia-smi >/dev/null; then nvidia-smi --query-gpu=name,driver_version,memory.total \
       --format=csv,noheader 2>&1 || true; else echo "no nvidia-smi"; fi
   } > "$LOGS/machine.txt"
-  [ -f "$ckpt/FIXTURE.txt" ] || step checkpoint 60 \
-    python3 "$ROOT/scripts/fixtures/make_gpt2_checkpoint.py" --out "$ckpt" --preset gpt2
+  step checkpoint 60 python3 "$ROOT/scripts/fixtures/make_gpt2_checkpoint.py" --out "$ckpt" --preset gpt2 --if-stale
   classpath=$(ls "$lib"/benchmarks.jar "$lib"/tests/*.jar | paste -sd: -)
   step tests 150 "$java" "${JVM_FLAGS[@]}" -Djlens.test.checkpoint="$ckpt" \
     -jar "$lib"/junit-platform-console-standalone-*.jar execute --disable-banner --disable-ansi-colors \

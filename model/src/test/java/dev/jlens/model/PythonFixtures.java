@@ -2,7 +2,6 @@
 package dev.jlens.model;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,22 +15,16 @@ public final class PythonFixtures {
     /** The repository root (surefire runs in the module folder). */
     public static final Path ROOT = Path.of(System.getProperty("user.dir")).getParent();
 
-    /** The layout line make_gpt2_checkpoint.py writes into FIXTURE.txt (its LAYOUT). */
-    private static final String CHECKPOINT_LAYOUT = "with the h.L.attn.bias mask buffers, sorted by name";
-
     private PythonFixtures() {}
 
     /**
-     * An HF-layout checkpoint of {@code preset} ("gpt2" or "tiny") with seed 0, made once (again when its FIXTURE.txt
-     * predates the script's current layout).
+     * An HF-layout checkpoint of {@code preset} ("gpt2" or "tiny") with seed 0, made once (the script writes it again
+     * when the folder holds another preset or an older layout).
      */
     public static Path checkpoint(String preset) throws IOException, InterruptedException {
         Path folder = ROOT.resolve("model/target/fixtures/" + preset + "-random");
-        Path made = folder.resolve("FIXTURE.txt");
-        if (!Files.isRegularFile(made) || !Files.readString(made).contains(CHECKPOINT_LAYOUT)) {
-            run("python3", "scripts/fixtures/make_gpt2_checkpoint.py", "--out", folder.toString(), "--preset", preset,
-                    "--seed", "0");
-        }
+        run("python3", "scripts/fixtures/make_gpt2_checkpoint.py", "--out", folder.toString(), "--preset", preset,
+                "--seed", "0", "--if-stale");
         return folder;
     }
 
