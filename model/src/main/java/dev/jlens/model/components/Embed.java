@@ -55,7 +55,8 @@ public final class Embed {
             String file = s instanceof SegmentStorage segment && segment.region() != null
                     ? segment.region().file().toString() : "the checkpoint";
             throw new IllegalStateException(file + " changed after the model was loaded from it: the model reads "
-                    + name + "'s rows from that file (" + e.getMessage() + "); load the model again from a complete file", e);
+                    + name + "'s rows from that file (" + e.getMessage() + "); load the model again from a complete "
+                    + "file", e);
         }
     }
 

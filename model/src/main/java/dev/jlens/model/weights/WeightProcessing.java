@@ -260,7 +260,6 @@ public final class WeightProcessing {
         sd.put(key, centreRows(rows, WeightRows.writer(count, n, arena, key)).reshape(shape));
     }
 
-    /** Each row of x [rows, n] minus its mean, written to {@code out} (which may be x itself); returns the result. */
     /** The table [rows, n] under key, replaced by its kept rows shifted by their means (as {@link RowMath#centre}). */
     private static void centreTable(StateDict sd, String key, int rows, int n) {
         Tensor table = sd.require(key, rows, n);
@@ -279,6 +278,7 @@ public final class WeightProcessing {
         sd.put(key, shifted);
     }
 
+    /** Each row of x [rows, n] minus its mean, written to {@code out} (which may be x itself); returns the result. */
     private static Tensor centreRows(Tensor x, WeightRows.Writer out) {
         WeightRows rows = new WeightRows(x);
         int n = x.size(1);
